@@ -88,9 +88,9 @@ class Agreement(Table):
         LazyTableReference("Agreement", module_path=__name__), null=True, on_delete=OnDelete.restrict
     )
     status = Varchar(length=30, choices=AgreementStatus, null=False, default=AgreementStatus.draft)
+    # Bumped by every write to the agreement or anything in it, so an ETag, a cached
+    # document or an If-Match always speaks of the whole agreement as the parties see it.
     version = Integer(default=1, null=False)
-    # Bumped by every write to the agreement or anything in it: "has it changed since?"
-    revision = Integer(default=1, null=False)
     created_at = Timestamptz(null=False)
     updated_at = Timestamptz(null=False)
 
