@@ -1,13 +1,16 @@
 """Transactions, portable constraints for migrations, and what the database's refusals mean."""
 
+import asyncio
 import re
 import sqlite3
 from dataclasses import dataclass
+from typing import Any
 
 import asyncpg
 from piccolo.engine.base import Engine
 from piccolo.engine.sqlite import TransactionType
 
+from samverkan import clock
 from samverkan.conf import DB
 
 _PLACEHOLDER = re.compile(r"\{(\w+)\}")
@@ -128,3 +131,29 @@ def classify_integrity_error(exc: BaseException) -> Refusal | None:
         name = getattr(exc, "constraint_name", None)
         return Refusal(kind, f"{exc}" + (f" ({name})" if name else ""))
     return None
+
+
+async def update_versioned(table: Any, row_id: int, version: int, values: dict) -> bool:
+    """Apply values if the row still has version; False if it is gone or has moved on.
+
+    The version check sits in the UPDATE's WHERE, so two writers that read the same version
+    cannot both succeed, whatever the isolation level.
+    """
+    values = {**values, "version": version + 1}
+    if any(column._meta.name == "updated_at" for column in table._meta.columns):
+        values["updated_at"] = clock.now()
+    rows = await table.update(values).where(
+        (table.id == row_id) & (table.version == version)
+    ).returning(table.id)
+    return bool(rows)
+
+
+async def gather_reads(*queries):
+    """Run independent reads at once, or one after another inside a transaction.
+
+    Outside a transaction each query takes its own pooled connection, so a page that needs
+    several reads costs one round trip; inside one, a connection serves one query at a time.
+    """
+    if DB.transaction_exists():
+        return [await query for query in queries]
+    return await asyncio.gather(*queries)

@@ -83,3 +83,22 @@ def handle_http_exception(_: Request, exc: HTTPException) -> Response:
     if exc.extra:
         body["extra"] = exc.extra
     return Response(body, status_code=exc.status_code, headers=exc.headers)
+
+
+def require_version(current: int, expected: int | None) -> None:
+    """Refuse a change based on an older version than the one stored (a lost update)."""
+    if expected is not None and expected != current:
+        raise PreconditionFailed(
+            f"Uppgiften har ändrats av någon annan (version {current}, din ändring utgick från "
+            f"version {expected}). Hämta den på nytt och gör om ändringen. "
+            "(The resource has changed since you read it.)",
+            field="If-Match",
+        )
+
+
+def stale() -> PreconditionFailed:
+    return PreconditionFailed(
+        "Uppgiften ändrades samtidigt av någon annan; hämta den på nytt. "
+        "(The resource changed concurrently.)",
+        field="If-Match",
+    )

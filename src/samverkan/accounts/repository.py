@@ -1,0 +1,114 @@
+"""Every query of accounts."""
+
+from datetime import datetime
+
+from samverkan.accounts.tables import ApiToken, LoginFailure, Session, User
+
+_USER = (User.id, User.email, User.name, User.role, User.active)
+
+
+async def user_by_email(email: str) -> dict | None:
+    return await User.select(*_USER, User.password_hash).where(User.email == email).first()
+
+
+async def user_by_id(user_id: int) -> dict | None:
+    return await User.select(*_USER).where(User.id == user_id).first()
+
+
+async def users() -> list[dict]:
+    return await User.select(*_USER).order_by(User.email)
+
+
+async def insert_user(values: dict) -> int:
+    result = await User.insert(User(**values))
+    return result[0]["id"]
+
+
+async def email_taken(email: str) -> bool:
+    return await User.exists().where(User.email == email)
+
+
+async def recent_failures(email: str, since: datetime) -> int:
+    return await LoginFailure.count().where(
+        (LoginFailure.email == email) & (LoginFailure.failed_at >= since)
+    )
+
+
+async def insert_failure(email: str, at: datetime) -> None:
+    await LoginFailure.insert(LoginFailure(email=email, failed_at=at))
+
+
+async def clear_failures(email: str) -> None:
+    await LoginFailure.delete().where(LoginFailure.email == email)
+
+
+async def insert_session(token_hash: str, user_id: int, now: datetime, expires_at: datetime) -> None:
+    await Session.insert(
+        Session(
+            token_hash=token_hash, user=user_id, created_at=now, last_seen_at=now, expires_at=expires_at
+        )
+    )
+
+
+async def session_by_hash(token_hash: str) -> dict | None:
+    return await Session.select(
+        Session.id.as_alias("session_id"),
+        Session.last_seen_at,
+        Session.expires_at,
+        *(getattr(Session.user, column._meta.name).as_alias(column._meta.name) for column in _USER),
+    ).where(Session.token_hash == token_hash).first()
+
+
+async def touch_session(session_id: int, now: datetime) -> None:
+    await Session.update({Session.last_seen_at: now}).where(Session.id == session_id)
+
+
+async def delete_session(token_hash: str) -> None:
+    await Session.delete().where(Session.token_hash == token_hash)
+
+
+async def delete_expired_sessions(now: datetime) -> None:
+    await Session.delete().where(Session.expires_at < now)
+
+
+async def insert_token(values: dict) -> int:
+    result = await ApiToken.insert(ApiToken(**values))
+    return result[0]["id"]
+
+
+_TOKEN = (
+    ApiToken.id,
+    ApiToken.name,
+    ApiToken.created_at,
+    ApiToken.expires_at,
+    ApiToken.last_used_at,
+    ApiToken.revoked_at,
+)
+
+
+async def tokens_of(user_id: int) -> list[dict]:
+    return await ApiToken.select(*_TOKEN).where(ApiToken.user == user_id).order_by(ApiToken.id)
+
+
+async def token(token_id: int, user_id: int) -> dict | None:
+    return await ApiToken.select(*_TOKEN).where(
+        (ApiToken.id == token_id) & (ApiToken.user == user_id)
+    ).first()
+
+
+async def token_by_hash(token_hash: str) -> dict | None:
+    return await ApiToken.select(
+        ApiToken.id.as_alias("token_id"),
+        ApiToken.expires_at,
+        ApiToken.revoked_at,
+        ApiToken.last_used_at,
+        *(getattr(ApiToken.user, column._meta.name).as_alias(column._meta.name) for column in _USER),
+    ).where(ApiToken.token_hash == token_hash).first()
+
+
+async def touch_token(token_id: int, now: datetime) -> None:
+    await ApiToken.update({ApiToken.last_used_at: now}).where(ApiToken.id == token_id)
+
+
+async def revoke_token(token_id: int, now: datetime) -> None:
+    await ApiToken.update({ApiToken.revoked_at: now}).where(ApiToken.id == token_id)

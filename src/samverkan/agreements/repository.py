@@ -1,0 +1,347 @@
+"""Every query of agreements and what they contain."""
+
+from dataclasses import dataclass, field
+from datetime import date
+
+from piccolo.columns.combination import Where, WhereRaw
+
+from samverkan import clock
+from samverkan.agreements.tables import (
+    Agreement,
+    AgreementMunicipality,
+    Commitment,
+    FocusArea,
+    FollowUp,
+    FollowUpOutcome,
+    Goal,
+    Party,
+)
+from samverkan.db import update_versioned
+
+_AGREEMENT = (
+    Agreement.id,
+    Agreement.title,
+    Agreement.kind,
+    Agreement.status,
+    Agreement.registration_number,
+    Agreement.purpose,
+    Agreement.background,
+    Agreement.governance,
+    Agreement.period_start,
+    Agreement.period_end,
+    Agreement.follow_up_cadence,
+    Agreement.local_police_area.as_alias("local_police_area_id"),
+    Agreement.parent.as_alias("parent_id"),
+    Agreement.supersedes.as_alias("supersedes_id"),
+    Agreement.version,
+    Agreement.created_at,
+    Agreement.updated_at,
+)
+_SUMMARY = (
+    Agreement.id,
+    Agreement.title,
+    Agreement.kind,
+    Agreement.status,
+    Agreement.registration_number,
+    Agreement.period_start,
+    Agreement.period_end,
+    Agreement.version,
+    Agreement.updated_at,
+)
+_PARTY = (
+    Party.id,
+    Party.agreement.as_alias("agreement_id"),
+    Party.organization.as_alias("organization_id"),
+    Party.role,
+    Party.registration_number,
+    Party.primary_contact.as_alias("primary_contact_id"),
+    Party.signatory_name,
+    Party.signatory_title,
+    Party.signed_on,
+    Party.signed_place,
+    Party.signature_method,
+    Party.version,
+)
+_FOCUS_AREA = (
+    FocusArea.id,
+    FocusArea.agreement.as_alias("agreement_id"),
+    FocusArea.title,
+    FocusArea.problem,
+    FocusArea.cause_analysis,
+    FocusArea.priority,
+    FocusArea.version,
+)
+_GOAL = (
+    Goal.id,
+    Goal.agreement.as_alias("agreement_id"),
+    Goal.focus_area.as_alias("focus_area_id"),
+    Goal.title,
+    Goal.indicator,
+    Goal.unit,
+    Goal.baseline,
+    Goal.target,
+    Goal.measured_how,
+    Goal.version,
+)
+_COMMITMENT = (
+    Commitment.id,
+    Commitment.agreement.as_alias("agreement_id"),
+    Commitment.party.as_alias("party_id"),
+    Commitment.focus_area.as_alias("focus_area_id"),
+    Commitment.title,
+    Commitment.description,
+    Commitment.responsible_contact.as_alias("responsible_contact_id"),
+    Commitment.due_date,
+    Commitment.recurrence,
+    Commitment.status,
+    Commitment.status_changed_at,
+    Commitment.confirmed_by,
+    Commitment.confirmed_at,
+    Commitment.confirmation_comment,
+    Commitment.version,
+    Commitment.created_at,
+    Commitment.updated_at,
+)
+_FOLLOW_UP = (
+    FollowUp.id,
+    FollowUp.agreement.as_alias("agreement_id"),
+    FollowUp.date,
+    FollowUp.kind,
+    FollowUp.title,
+    FollowUp.notes,
+    FollowUp.version,
+)
+
+_TABLES = {
+    "agreement": Agreement,
+    "party": Party,
+    "focus_area": FocusArea,
+    "goal": Goal,
+    "commitment": Commitment,
+    "follow_up": FollowUp,
+}
+_COLUMNS = {
+    "agreement": _AGREEMENT,
+    "party": _PARTY,
+    "focus_area": _FOCUS_AREA,
+    "goal": _GOAL,
+    "commitment": _COMMITMENT,
+    "follow_up": _FOLLOW_UP,
+}
+
+SORTABLE = {
+    "title": Agreement.title,
+    "period_start": Agreement.period_start,
+    "period_end": Agreement.period_end,
+    "updated_at": Agreement.updated_at,
+    "created_at": Agreement.created_at,
+    "status": Agreement.status,
+    "registration_number": Agreement.registration_number,
+    "id": Agreement.id,
+}
+
+
+# --- one row of any kind -------------------------------------------------------------------
+
+
+async def row(entity: str, row_id: int) -> dict | None:
+    table = _TABLES[entity]
+    return await table.select(*_COLUMNS[entity]).where(table.id == row_id).first()
+
+
+async def insert(entity: str, values: dict) -> int:
+    table = _TABLES[entity]
+    result = await table.insert(table(**values))
+    return result[0]["id"]
+
+
+async def update(entity: str, row_id: int, version: int, values: dict) -> bool:
+    return await update_versioned(_TABLES[entity], row_id, version, values)
+
+
+async def delete(entity: str, row_id: int) -> None:
+    table = _TABLES[entity]
+    await table.delete().where(table.id == row_id)
+
+
+async def touch_agreement(agreement_id: int) -> None:
+    """A part of the agreement changed: the agreement as a whole has a new version."""
+    await Agreement.update(
+        {Agreement.version: Agreement.version + 1, Agreement.updated_at: clock.now()}
+    ).where(Agreement.id == agreement_id)
+
+
+async def agreement_status(agreement_id: int) -> str | None:
+    found = await Agreement.select(Agreement.status).where(Agreement.id == agreement_id).first()
+    return found["status"] if found else None
+
+
+async def agreement_exists(agreement_id: int) -> bool:
+    return await Agreement.exists().where(Agreement.id == agreement_id)
+
+
+# --- what an agreement contains ------------------------------------------------------------
+
+
+async def municipality_links(agreement_ids: list[int]) -> list[dict]:
+    return await AgreementMunicipality.select(
+        AgreementMunicipality.agreement, AgreementMunicipality.municipality
+    ).where(AgreementMunicipality.agreement.is_in(agreement_ids)).order_by(
+        AgreementMunicipality.id
+    )
+
+
+async def set_municipalities(agreement_id: int, municipality_ids: list[int]) -> None:
+    await AgreementMunicipality.delete().where(AgreementMunicipality.agreement == agreement_id)
+    if municipality_ids:
+        await AgreementMunicipality.insert(
+            *[AgreementMunicipality(agreement=agreement_id, municipality=m) for m in municipality_ids]
+        )
+
+
+async def parties_of(agreement_ids: list[int]) -> list[dict]:
+    return await Party.select(*_PARTY).where(Party.agreement.is_in(agreement_ids)).order_by(Party.id)
+
+
+async def party_of_organization(agreement_id: int, organization_id: int) -> bool:
+    return await Party.exists().where(
+        (Party.agreement == agreement_id) & (Party.organization == organization_id)
+    )
+
+
+async def commitment_count_of_party(party_id: int) -> int:
+    return await Commitment.count().where(Commitment.party == party_id)
+
+
+async def focus_areas_of(agreement_id: int) -> list[dict]:
+    return await FocusArea.select(*_FOCUS_AREA).where(FocusArea.agreement == agreement_id).order_by(
+        FocusArea.priority
+    ).order_by(FocusArea.id)
+
+
+async def goals_of(agreement_id: int) -> list[dict]:
+    return await Goal.select(*_GOAL).where(Goal.agreement == agreement_id).order_by(Goal.id)
+
+
+async def commitments_of(agreement_id: int, party_id: int | None = None) -> list[dict]:
+    where = Commitment.agreement == agreement_id
+    if party_id is not None:
+        where = where & (Commitment.party == party_id)
+    return await Commitment.select(*_COMMITMENT).where(where).order_by(Commitment.id)
+
+
+async def follow_ups_of(agreement_id: int) -> list[dict]:
+    return await FollowUp.select(*_FOLLOW_UP).where(FollowUp.agreement == agreement_id).order_by(
+        FollowUp.date
+    ).order_by(FollowUp.id)
+
+
+async def outcomes_of(follow_up_ids: list[int]) -> list[dict]:
+    if not follow_up_ids:
+        return []
+    return await FollowUpOutcome.select(
+        FollowUpOutcome.follow_up.as_alias("follow_up_id"),
+        FollowUpOutcome.commitment.as_alias("commitment_id"),
+        FollowUpOutcome.outcome,
+        FollowUpOutcome.note,
+    ).where(FollowUpOutcome.follow_up.is_in(follow_up_ids)).order_by(FollowUpOutcome.id)
+
+
+async def set_outcomes(follow_up_id: int, outcomes: list[dict]) -> None:
+    await FollowUpOutcome.delete().where(FollowUpOutcome.follow_up == follow_up_id)
+    if outcomes:
+        await FollowUpOutcome.insert(
+            *[FollowUpOutcome(follow_up=follow_up_id, **outcome) for outcome in outcomes]
+        )
+
+
+async def ids_in_agreement(entity: str, agreement_id: int, ids: list[int]) -> set[int]:
+    """Which of ids are rows of entity belonging to agreement_id."""
+    if not ids:
+        return set()
+    table = _TABLES[entity]
+    rows = await table.select(table.id).where(
+        (table.agreement == agreement_id) & table.id.is_in(list(set(ids)))
+    )
+    return {r["id"] for r in rows}
+
+
+# --- finding agreements --------------------------------------------------------------------
+
+
+@dataclass
+class Filters:
+    statuses: list[str] = field(default_factory=list)
+    kind: str | None = None
+    municipality_id: int | None = None
+    organization_id: int | None = None
+    ending_before: date | None = None
+    text: str | None = None
+    text_organization_ids: list[int] = field(default_factory=list)
+
+
+def _conditions(filters: Filters) -> list[Where | WhereRaw]:
+    where: list = []
+    if filters.statuses:
+        where.append(Agreement.status.is_in(filters.statuses))
+    if filters.kind:
+        where.append(Agreement.kind == filters.kind)
+    if filters.municipality_id is not None:
+        where.append(
+            Agreement.id.is_in(
+                AgreementMunicipality.select(AgreementMunicipality.agreement).where(
+                    AgreementMunicipality.municipality == filters.municipality_id
+                )
+            )
+        )
+    if filters.organization_id is not None:
+        where.append(
+            Agreement.id.is_in(
+                Party.select(Party.agreement).where(Party.organization == filters.organization_id)
+            )
+        )
+    if filters.ending_before is not None:
+        where.append(Agreement.period_end < filters.ending_before)
+    if filters.text:
+        pattern = f"%{filters.text}%"
+        text = (
+            Agreement.title.ilike(pattern)
+            | Agreement.registration_number.ilike(pattern)
+            | Agreement.id.is_in(
+                Party.select(Party.agreement).where(Party.registration_number.ilike(pattern))
+            )
+        )
+        if filters.text_organization_ids:
+            text = text | Agreement.id.is_in(
+                Party.select(Party.agreement).where(
+                    Party.organization.is_in(filters.text_organization_ids)
+                )
+            )
+        where.append(text)
+    return where
+
+
+async def search(
+    filters: Filters, sort: str, descending: bool, limit: int, offset: int
+) -> tuple[list[dict], int]:
+    where = _conditions(filters)
+    query = Agreement.select(*_SUMMARY)
+    count = Agreement.count()
+    if where:
+        query, count = query.where(*where), count.where(*where)
+    query = query.order_by(SORTABLE[sort], ascending=not descending).order_by(
+        Agreement.id, ascending=not descending
+    )
+    return await query.limit(limit).offset(offset), await count
+
+
+async def party_briefs(agreement_ids: list[int]) -> list[dict]:
+    return await Party.select(
+        Party.id,
+        Party.agreement.as_alias("agreement_id"),
+        Party.organization.as_alias("organization_id"),
+    ).where(Party.agreement.is_in(agreement_ids)).order_by(Party.id)
+
+
+async def successor_exists(agreement_id: int) -> bool:
+    return await Agreement.exists().where(Agreement.supersedes == agreement_id)

@@ -1,0 +1,310 @@
+"""Request and response bodies of agreements and everything in them."""
+
+import datetime as dt
+from datetime import date, datetime
+from typing import Annotated
+
+from pydantic import Field
+
+from samverkan.agreements.tables import (
+    AgreementKind,
+    AgreementStatus,
+    Cadence,
+    CommitmentStatus,
+    FollowUpKind,
+    Outcome,
+    SignatureMethod,
+)
+from samverkan.registry.schemas import ContactRead, OrganizationSummary
+from samverkan.schemas import (
+    Input,
+    LongText,
+    MunicipalityCode,
+    Name,
+    Output,
+    RegistrationNumber,
+    ShortText,
+    Title,
+)
+
+Comment = Annotated[str, Field(max_length=2000)]
+Number = Annotated[float, Field(allow_inf_nan=False, ge=-1e12, le=1e12)]
+
+# --- parties -----------------------------------------------------------------------------
+
+
+class PartyCreate(Input):
+    organization_id: int
+    role: ShortText = Field("", description="The party's role, e.g. 'Kommun', 'Bostadsbolag'")
+    registration_number: RegistrationNumber | None = Field(
+        None, description="The party's own diarienummer for the agreement"
+    )
+    primary_contact_id: int | None = None
+    signatory_name: Name | None = None
+    signatory_title: ShortText | None = None
+    signed_on: date | None = None
+    signed_place: Annotated[str, Field(max_length=100)] | None = None
+    signature_method: SignatureMethod | None = None
+
+
+class PartyUpdate(Input):
+    role: ShortText | None = None
+    registration_number: RegistrationNumber | None = None
+    primary_contact_id: int | None = None
+    signatory_name: Name | None = None
+    signatory_title: ShortText | None = None
+    signed_on: date | None = None
+    signed_place: Annotated[str, Field(max_length=100)] | None = None
+    signature_method: SignatureMethod | None = None
+
+
+class PartyRead(Output):
+    id: int
+    agreement_id: int
+    organization: OrganizationSummary
+    role: str
+    registration_number: str | None
+    primary_contact: ContactRead | None
+    signatory_name: str | None
+    signatory_title: str | None
+    signed_on: date | None
+    signed_place: str | None
+    signature_method: SignatureMethod | None
+    version: int
+
+
+class PartyBrief(Output):
+    id: int
+    organization_id: int
+    name: str
+
+
+# --- focus areas and goals ---------------------------------------------------------------
+
+
+class FocusAreaCreate(Input):
+    title: Title
+    problem: LongText = ""
+    cause_analysis: LongText = Field("", description="Orsaksanalys")
+    priority: int = Field(1, ge=1, le=100)
+
+
+class FocusAreaUpdate(Input):
+    title: Title | None = None
+    problem: LongText | None = None
+    cause_analysis: LongText | None = None
+    priority: int | None = Field(None, ge=1, le=100)
+
+
+class FocusAreaRead(Output):
+    id: int
+    agreement_id: int
+    title: str
+    problem: str
+    cause_analysis: str
+    priority: int
+    version: int
+
+
+class GoalCreate(Input):
+    title: Title
+    focus_area_id: int | None = None
+    indicator: ShortText = ""
+    unit: Annotated[str, Field(max_length=50)] = ""
+    baseline: Number | None = None
+    target: Number | None = None
+    measured_how: LongText = ""
+
+
+class GoalUpdate(Input):
+    title: Title | None = None
+    focus_area_id: int | None = None
+    indicator: ShortText | None = None
+    unit: Annotated[str, Field(max_length=50)] | None = None
+    baseline: Number | None = None
+    target: Number | None = None
+    measured_how: LongText | None = None
+
+
+class GoalRead(Output):
+    id: int
+    agreement_id: int
+    focus_area_id: int | None
+    title: str
+    indicator: str
+    unit: str
+    baseline: float | None
+    target: float | None
+    measured_how: str
+    version: int
+
+
+# --- commitments -------------------------------------------------------------------------
+
+
+class CommitmentCreate(Input):
+    party_id: int = Field(description="The party that owns the commitment")
+    focus_area_id: int | None = None
+    title: Title
+    description: LongText = ""
+    responsible_contact_id: int | None = None
+    due_date: date | None = None
+    recurrence: Cadence | None = Field(None, description="For a recurring commitment")
+
+
+class CommitmentUpdate(Input):
+    party_id: int | None = None
+    focus_area_id: int | None = None
+    title: Title | None = None
+    description: LongText | None = None
+    responsible_contact_id: int | None = None
+    due_date: date | None = None
+    recurrence: Cadence | None = None
+
+
+class CommitmentStatusChange(Input):
+    status: CommitmentStatus
+    comment: Comment | None = Field(None, description="Required when declining")
+
+
+class CommitmentRead(Output):
+    id: int
+    agreement_id: int
+    party_id: int
+    focus_area_id: int | None
+    title: str
+    description: str
+    responsible_contact_id: int | None
+    due_date: date | None
+    recurrence: Cadence | None
+    status: CommitmentStatus
+    status_changed_at: datetime
+    confirmed_by: str | None
+    confirmed_at: datetime | None
+    confirmation_comment: str | None
+    version: int
+    created_at: datetime
+    updated_at: datetime
+
+
+# --- follow-ups --------------------------------------------------------------------------
+
+
+class OutcomeInput(Input):
+    commitment_id: int
+    outcome: Outcome
+    note: LongText = ""
+
+
+class FollowUpCreate(Input):
+    date: dt.date
+    kind: FollowUpKind
+    title: ShortText = ""
+    notes: LongText = ""
+    outcomes: list[OutcomeInput] = Field(default_factory=list, max_length=500)
+
+
+class FollowUpUpdate(Input):
+    date: dt.date | None = None
+    kind: FollowUpKind | None = None
+    title: ShortText | None = None
+    notes: LongText | None = None
+    outcomes: list[OutcomeInput] | None = Field(None, max_length=500)
+
+
+class OutcomeRead(Output):
+    commitment_id: int
+    outcome: Outcome
+    note: str
+
+
+class FollowUpRead(Output):
+    id: int
+    agreement_id: int
+    date: dt.date
+    kind: FollowUpKind
+    title: str
+    notes: str
+    outcomes: list[OutcomeRead]
+    version: int
+
+
+# --- agreements --------------------------------------------------------------------------
+
+
+class AgreementCreate(Input):
+    title: Title
+    kind: AgreementKind
+    registration_number: RegistrationNumber | None = Field(None, description="Diarienummer")
+    purpose: LongText = ""
+    background: LongText = ""
+    governance: LongText = Field("", description="Styrgrupp, arbetsgrupper, dokumentation")
+    period_start: date
+    period_end: date | None = Field(None, description="Open-ended when absent")
+    follow_up_cadence: Cadence | None = None
+    local_police_area_id: int | None = None
+    municipality_codes: list[MunicipalityCode] = Field(default_factory=list, max_length=50)
+    parent_id: int | None = Field(None, description="The agreement this one is part of")
+    supersedes_id: int | None = Field(None, description="The earlier agreement this replaces")
+    parties: list[PartyCreate] = Field(default_factory=list, max_length=50)
+
+
+class AgreementUpdate(Input):
+    title: Title | None = None
+    kind: AgreementKind | None = None
+    registration_number: RegistrationNumber | None = None
+    purpose: LongText | None = None
+    background: LongText | None = None
+    governance: LongText | None = None
+    period_start: date | None = None
+    period_end: date | None = None
+    follow_up_cadence: Cadence | None = None
+    local_police_area_id: int | None = None
+    municipality_codes: list[MunicipalityCode] | None = Field(None, max_length=50)
+    parent_id: int | None = None
+    supersedes_id: int | None = None
+
+
+class AgreementStatusChange(Input):
+    status: AgreementStatus
+    comment: Comment | None = None
+
+
+class AgreementSummary(Output):
+    id: int
+    title: str
+    kind: AgreementKind
+    status: AgreementStatus
+    registration_number: str | None
+    period_start: date
+    period_end: date | None
+    municipality_codes: list[str]
+    parties: list[PartyBrief]
+    version: int
+    updated_at: datetime
+
+
+class AgreementRead(Output):
+    id: int
+    title: str
+    kind: AgreementKind
+    status: AgreementStatus
+    registration_number: str | None
+    purpose: str
+    background: str
+    governance: str
+    period_start: date
+    period_end: date | None
+    follow_up_cadence: Cadence | None
+    local_police_area_id: int | None
+    municipality_codes: list[str]
+    parent_id: int | None
+    supersedes_id: int | None
+    version: int
+    created_at: datetime
+    updated_at: datetime
+    parties: list[PartyRead]
+    focus_areas: list[FocusAreaRead]
+    goals: list[GoalRead]
+    commitments: list[CommitmentRead]
+    follow_ups: list[FollowUpRead]

@@ -1,0 +1,708 @@
+"""Rules of agreements: what an agreement must hold, who may change what, and when.
+
+Every write records an audit event in the caller's transaction and gives the agreement a
+new version, so "has anything in it changed since?" has one answer.
+"""
+
+from datetime import date
+
+from samverkan import clock
+from samverkan.actor import Actor
+from samverkan.agreements import repository
+from samverkan.agreements.lifecycle import (
+    AGREEMENT_STATUS_SV,
+    AGREEMENT_TRANSITIONS,
+    CLOSED_AGREEMENT,
+    COMMITMENT_STATUS_SV,
+    COMMITMENT_TRANSITIONS,
+    CONFIRMED,
+    SUBSTANCE,
+    agreement_move_allowed,
+    commitment_move_allowed,
+)
+from samverkan.agreements.repository import SORTABLE, Filters
+from samverkan.agreements.schemas import (
+    AgreementCreate,
+    AgreementRead,
+    AgreementStatusChange,
+    AgreementSummary,
+    AgreementUpdate,
+    CommitmentCreate,
+    CommitmentRead,
+    CommitmentStatusChange,
+    CommitmentUpdate,
+    FocusAreaCreate,
+    FocusAreaRead,
+    FocusAreaUpdate,
+    FollowUpCreate,
+    FollowUpRead,
+    FollowUpUpdate,
+    GoalCreate,
+    GoalRead,
+    GoalUpdate,
+    OutcomeInput,
+    OutcomeRead,
+    PartyBrief,
+    PartyCreate,
+    PartyRead,
+    PartyUpdate,
+)
+from samverkan.agreements.tables import AgreementStatus, CommitmentStatus
+from samverkan.audit import service as audit
+from samverkan.audit.schemas import AuditEventRead
+from samverkan.db import gather_reads
+from samverkan.errors import Conflict, InvalidInput, NotFound, require_version, stale
+from samverkan.registry import service as registry
+from samverkan.schemas import changes, period_is_ordered
+
+MIN_PARTIES = 2
+
+# --- reading -----------------------------------------------------------------------------
+
+
+async def agreement(agreement_id: int) -> AgreementRead:
+    row = await repository.row("agreement", agreement_id)
+    if row is None:
+        raise NotFound("Överenskommelsen finns inte (agreement not found)")
+    links, parties, focus_areas, goals, commitments, follow_ups = await gather_reads(
+        repository.municipality_links([agreement_id]),
+        repository.parties_of([agreement_id]),
+        repository.focus_areas_of(agreement_id),
+        repository.goals_of(agreement_id),
+        repository.commitments_of(agreement_id),
+        repository.follow_ups_of(agreement_id),
+    )
+    codes, party_reads, outcomes = await gather_reads(
+        registry.municipality_codes([link["municipality"] for link in links]),
+        _party_reads(parties),
+        repository.outcomes_of([f["id"] for f in follow_ups]),
+    )
+    return AgreementRead(
+        **row,
+        municipality_codes=[codes[link["municipality"]] for link in links],
+        parties=party_reads,
+        focus_areas=[FocusAreaRead(**f) for f in focus_areas],
+        goals=[GoalRead(**g) for g in goals],
+        commitments=[CommitmentRead(**c) for c in commitments],
+        follow_ups=_follow_up_reads(follow_ups, outcomes),
+    )
+
+
+async def _party_reads(rows: list[dict]) -> list[PartyRead]:
+    organizations, contacts = await gather_reads(
+        registry.organizations_by_ids([r["organization_id"] for r in rows]),
+        registry.contacts_by_ids([r["primary_contact_id"] for r in rows if r["primary_contact_id"]]),
+    )
+    return [
+        PartyRead(
+            **row,
+            organization=organizations[row["organization_id"]],
+            primary_contact=contacts.get(row["primary_contact_id"]),
+        )
+        for row in rows
+    ]
+
+
+def _follow_up_reads(rows: list[dict], outcomes: list[dict]) -> list[FollowUpRead]:
+    by_follow_up: dict[int, list[OutcomeRead]] = {}
+    for outcome in outcomes:
+        by_follow_up.setdefault(outcome["follow_up_id"], []).append(OutcomeRead(**outcome))
+    return [FollowUpRead(**row, outcomes=by_follow_up.get(row["id"], [])) for row in rows]
+
+
+async def agreements(
+    *,
+    statuses: list[AgreementStatus],
+    kind: str | None,
+    municipality_code: str | None,
+    organization_id: int | None,
+    ending_before: date | None,
+    text: str | None,
+    sort: str,
+    limit: int,
+    offset: int,
+) -> tuple[list[AgreementSummary], int]:
+    descending = sort.startswith("-")
+    sort_key = sort.removeprefix("-")
+    if sort_key not in SORTABLE:
+        raise InvalidInput(
+            f"Kan inte sortera på {sort_key!r}; välj en av {', '.join(SORTABLE)} "
+            "(prefix - for descending)",
+            field="sort",
+        )
+    filters = Filters(
+        statuses=[str(s.value) for s in statuses],
+        kind=kind,
+        organization_id=organization_id,
+        ending_before=ending_before,
+        text=text.strip() if text and text.strip() else None,
+    )
+    if municipality_code:
+        filters.municipality_id = (await registry.municipality_ids([municipality_code], "municipality"))[0]
+    if filters.text:
+        filters.text_organization_ids = await registry.organization_ids_matching(filters.text)
+    rows, total = await repository.search(filters, sort_key, descending, limit, offset)
+    ids = [row["id"] for row in rows]
+    if not ids:
+        return [], total
+    links, briefs = await gather_reads(
+        repository.municipality_links(ids), repository.party_briefs(ids)
+    )
+    codes, organizations = await gather_reads(
+        registry.municipality_codes([link["municipality"] for link in links]),
+        registry.organizations_by_ids([b["organization_id"] for b in briefs]),
+    )
+    codes_of: dict[int, list[str]] = {}
+    for link in links:
+        codes_of.setdefault(link["agreement"], []).append(codes[link["municipality"]])
+    parties_of: dict[int, list[PartyBrief]] = {}
+    for brief in briefs:
+        parties_of.setdefault(brief["agreement_id"], []).append(
+            PartyBrief(
+                id=brief["id"],
+                organization_id=brief["organization_id"],
+                name=organizations[brief["organization_id"]].name,
+            )
+        )
+    return [
+        AgreementSummary(
+            **row, municipality_codes=codes_of.get(row["id"], []), parties=parties_of.get(row["id"], [])
+        )
+        for row in rows
+    ], total
+
+
+async def history(agreement_id: int, limit: int, offset: int) -> tuple[list[AuditEventRead], int]:
+    if not await repository.agreement_exists(agreement_id):
+        raise NotFound("Överenskommelsen finns inte (agreement not found)")
+    return await audit.agreement_history(agreement_id, limit, offset)
+
+
+# --- shared checks -------------------------------------------------------------------------
+
+
+async def _editable(agreement_id: int) -> AgreementStatus:
+    """The status of an agreement that may still be changed; 404 or 409 otherwise."""
+    status = await repository.agreement_status(agreement_id)
+    if status is None:
+        raise NotFound("Överenskommelsen finns inte (agreement not found)")
+    status = AgreementStatus(status)
+    if status in CLOSED_AGREEMENT:
+        raise Conflict(
+            f"Överenskommelsen är {AGREEMENT_STATUS_SV[status]} och kan inte längre ändras "
+            "(the agreement is closed)",
+            field="status",
+        )
+    return status
+
+
+async def _in_agreement(entity: str, agreement_id: int, row_id: int | None, field: str) -> None:
+    if row_id is not None and row_id not in await repository.ids_in_agreement(
+        entity, agreement_id, [row_id]
+    ):
+        raise InvalidInput(
+            f"{field} hör inte till denna överenskommelse (does not belong to this agreement)",
+            field=field,
+        )
+
+
+async def _contact_of(organization_id: int, contact_id: int | None, field: str) -> None:
+    if contact_id is None:
+        return
+    contact = (await registry.contacts_by_ids([contact_id])).get(contact_id)
+    if contact is None or contact.organization_id != organization_id:
+        raise InvalidInput(
+            "Kontaktpersonen finns inte hos partens organisation "
+            "(contact does not belong to the party's organisation)",
+            field=field,
+        )
+
+
+async def _saved(actor: Actor, entity: str, before, expected: int | None, values: dict, read):
+    """Write values over before (a Read model) if nobody changed it since; audit it."""
+    require_version(before.version, expected)
+    if not values:
+        return before
+    if not await repository.update(entity, before.id, before.version, values):
+        raise stale()
+    agreement_id = before.id if entity == "agreement" else before.agreement_id
+    if entity != "agreement":
+        await repository.touch_agreement(agreement_id)
+    after = await read(before.id)
+    await audit.record(
+        actor, "update", entity, before.id, agreement_id=agreement_id, before=before, after=after
+    )
+    return after
+
+
+async def _created(actor: Actor, entity: str, agreement_id: int, values: dict, read):
+    row_id = await repository.insert(entity, {**values, "agreement": agreement_id})
+    await repository.touch_agreement(agreement_id)
+    created = await read(row_id)
+    await audit.record(actor, "create", entity, row_id, agreement_id=agreement_id, after=created)
+    return created
+
+
+async def _deleted(actor: Actor, entity: str, before, expected: int | None) -> None:
+    require_version(before.version, expected)
+    await repository.delete(entity, before.id)
+    await repository.touch_agreement(before.agreement_id)
+    await audit.record(
+        actor, "delete", entity, before.id, agreement_id=before.agreement_id, before=before
+    )
+
+
+# --- agreements ----------------------------------------------------------------------------
+
+
+async def _agreement_values(data: AgreementCreate | AgreementUpdate, current=None) -> dict:
+    values = changes(data, required=("title", "kind", "period_start"))
+    for key in ("municipality_codes", "parties"):
+        values.pop(key, None)
+    start = values.get("period_start", current.period_start if current else None)
+    end = values["period_end"] if "period_end" in values else (current.period_end if current else None)
+    if not period_is_ordered(start, end):
+        raise InvalidInput(
+            "Periodens slut ligger före dess början (period_end is before period_start)",
+            field="period_end",
+        )
+    for key, column in (("local_police_area_id", "local_police_area"), ("parent_id", "parent"),
+                        ("supersedes_id", "supersedes")):
+        if key not in values:
+            continue
+        value = values.pop(key)
+        values[column] = value
+        if value is None:
+            continue
+        if key == "local_police_area_id":
+            await registry.require_local_police_area(value, key)
+        elif (current and value == current.id) or not await repository.agreement_exists(value):
+            raise InvalidInput(
+                "Hänvisningen måste gå till en annan, befintlig överenskommelse "
+                "(must refer to another existing agreement)",
+                field=key,
+            )
+    return values
+
+
+async def create_agreement(actor: Actor, data: AgreementCreate) -> AgreementRead:
+    values = await _agreement_values(data)
+    municipality_ids = await registry.municipality_ids(data.municipality_codes, "municipality_codes")
+    now = clock.now()
+    agreement_id = await repository.insert(
+        "agreement",
+        {**values, "status": AgreementStatus.draft, "created_at": now, "updated_at": now},
+    )
+    await repository.set_municipalities(agreement_id, municipality_ids)
+    for index, party in enumerate(data.parties):
+        await _insert_party(agreement_id, party, field_prefix=f"parties.{index}.")
+    created = await agreement(agreement_id)
+    await audit.record(
+        actor, "create", "agreement", agreement_id, agreement_id=agreement_id, after=created
+    )
+    return created
+
+
+async def update_agreement(
+    actor: Actor, agreement_id: int, data: AgreementUpdate, expected: int | None
+) -> AgreementRead:
+    before = await agreement(agreement_id)
+    await _editable(agreement_id)
+    values = await _agreement_values(data, before)
+    require_version(before.version, expected)
+    if data.municipality_codes is not None:
+        ids = await registry.municipality_ids(data.municipality_codes, "municipality_codes")
+        await repository.set_municipalities(agreement_id, ids)
+        values.setdefault("title", before.title)  # so the version moves with the change
+    return await _saved(actor, "agreement", before, expected, values, agreement)
+
+
+async def change_agreement_status(
+    actor: Actor, agreement_id: int, change: AgreementStatusChange, expected: int | None
+) -> AgreementRead:
+    before = await agreement(agreement_id)
+    require_version(before.version, expected)
+    target = change.status
+    if not agreement_move_allowed(before.status, target):
+        allowed = ", ".join(AGREEMENT_STATUS_SV[s] for s in AGREEMENT_TRANSITIONS[before.status])
+        raise Conflict(
+            f"En överenskommelse som är {AGREEMENT_STATUS_SV[before.status]} kan inte bli "
+            f"{AGREEMENT_STATUS_SV[target]}; tillåtet: {allowed or 'inget'} "
+            f"(illegal transition {before.status.value} → {target.value})",
+            field="status",
+        )
+    if target in (AgreementStatus.in_preparation, AgreementStatus.awaiting_signature,
+                  AgreementStatus.active) and len(before.parties) < MIN_PARTIES:
+        raise Conflict(
+            f"En överenskommelse behöver minst {MIN_PARTIES} parter "
+            "(an agreement needs at least two parties)",
+            field="parties",
+        )
+    if target == AgreementStatus.awaiting_signature:
+        missing = [p.organization.name for p in before.parties if not p.signatory_name]
+        if missing:
+            raise Conflict(
+                f"Undertecknare saknas för: {', '.join(missing)} (signatory missing)",
+                field="parties",
+            )
+    if target == AgreementStatus.active:
+        unsigned = [p.organization.name for p in before.parties if p.signed_on is None]
+        if unsigned:
+            raise Conflict(
+                f"Alla parter har inte skrivit under: {', '.join(unsigned)} "
+                "(not every party has signed)",
+                field="parties",
+            )
+    if not await repository.update("agreement", agreement_id, before.version, {"status": target}):
+        raise stale()
+    after = await agreement(agreement_id)
+    await audit.record(
+        actor, "status", "agreement", agreement_id, agreement_id=agreement_id,
+        before={"status": before.status.value},
+        after={"status": target.value, "comment": change.comment},
+    )
+    if target == AgreementStatus.active and before.supersedes_id is not None:
+        await _supersede(actor, before.supersedes_id, agreement_id)
+    return after
+
+
+async def _supersede(actor: Actor, predecessor_id: int, successor_id: int) -> None:
+    """The agreement this one replaces stops applying when this one starts."""
+    status = AgreementStatus(await repository.agreement_status(predecessor_id))
+    if not agreement_move_allowed(status, AgreementStatus.superseded):
+        return
+    version = (await repository.row("agreement", predecessor_id))["version"]
+    if not await repository.update(
+        "agreement", predecessor_id, version, {"status": AgreementStatus.superseded}
+    ):
+        raise stale()
+    await audit.record(
+        actor, "status", "agreement", predecessor_id, agreement_id=predecessor_id,
+        before={"status": status.value},
+        after={"status": AgreementStatus.superseded.value, "superseded_by": successor_id},
+    )
+
+
+async def renewal_needed(agreement_id: int) -> bool:
+    """True when nothing has been registered to replace this agreement yet."""
+    return not await repository.successor_exists(agreement_id)
+
+
+# --- parties -------------------------------------------------------------------------------
+
+
+async def party(party_id: int) -> PartyRead:
+    row = await repository.row("party", party_id)
+    if row is None:
+        raise NotFound("Parten finns inte (party not found)")
+    return (await _party_reads([row]))[0]
+
+
+def _signature_checked(values: dict, field_prefix: str = "") -> None:
+    if values.get("signed_on") and not values.get("signatory_name"):
+        raise InvalidInput(
+            "Ange vem som skrev under innan datum för underskrift (signatory_name required)",
+            field=f"{field_prefix}signatory_name",
+        )
+
+
+async def _insert_party(agreement_id: int, data: PartyCreate, field_prefix: str = "") -> int:
+    organizations = await registry.organizations_by_ids([data.organization_id])
+    if data.organization_id not in organizations:
+        raise InvalidInput(
+            "Organisationen finns inte i registret (unknown organisation)",
+            field=f"{field_prefix}organization_id",
+        )
+    if await repository.party_of_organization(agreement_id, data.organization_id):
+        raise Conflict(
+            f"{organizations[data.organization_id].name} är redan part i överenskommelsen "
+            "(already a party)",
+            field=f"{field_prefix}organization_id",
+        )
+    await _contact_of(data.organization_id, data.primary_contact_id, f"{field_prefix}primary_contact_id")
+    values = data.model_dump()
+    _signature_checked(values, field_prefix)
+    values["organization"] = values.pop("organization_id")
+    values["primary_contact"] = values.pop("primary_contact_id")
+    return await repository.insert("party", {**values, "agreement": agreement_id})
+
+
+async def add_party(actor: Actor, agreement_id: int, data: PartyCreate) -> PartyRead:
+    await _editable(agreement_id)
+    party_id = await _insert_party(agreement_id, data)
+    await repository.touch_agreement(agreement_id)
+    created = await party(party_id)
+    await audit.record(actor, "create", "party", party_id, agreement_id=agreement_id, after=created)
+    return created
+
+
+async def _party_in(agreement_id: int, party_id: int) -> PartyRead:
+    found = await party(party_id)
+    if found.agreement_id != agreement_id:
+        raise NotFound("Parten finns inte i denna överenskommelse (party not found)")
+    return found
+
+
+async def update_party(
+    actor: Actor, agreement_id: int, party_id: int, data: PartyUpdate, expected: int | None
+) -> PartyRead:
+    before = await _party_in(agreement_id, party_id)
+    await _editable(agreement_id)
+    values = changes(data)
+    if "primary_contact_id" in values:
+        await _contact_of(before.organization.id, values["primary_contact_id"], "primary_contact_id")
+        values["primary_contact"] = values.pop("primary_contact_id")
+    merged = {**before.model_dump(), **values}
+    _signature_checked(merged)
+    return await _saved(actor, "party", before, expected, values, party)
+
+
+async def remove_party(actor: Actor, agreement_id: int, party_id: int, expected: int | None) -> None:
+    before = await _party_in(agreement_id, party_id)
+    status = await _editable(agreement_id)
+    if status not in (AgreementStatus.draft, AgreementStatus.in_preparation):
+        raise Conflict(
+            "Parter kan bara tas bort medan överenskommelsen bereds (only while in preparation)",
+            field="status",
+        )
+    if await repository.commitment_count_of_party(party_id):
+        raise Conflict(
+            "Parten har åtaganden; avbryt eller flytta dem först (the party has commitments)",
+            field="party_id",
+        )
+    await _deleted(actor, "party", before, expected)
+
+
+# --- focus areas and goals -----------------------------------------------------------------
+
+
+async def _child(entity: str, model, row_id: int, agreement_id: int | None, missing: str):
+    row = await repository.row(entity, row_id)
+    if row is None or (agreement_id is not None and row["agreement_id"] != agreement_id):
+        raise NotFound(missing)
+    return model(**row)
+
+
+async def focus_area(focus_area_id: int, agreement_id: int | None = None) -> FocusAreaRead:
+    return await _child(
+        "focus_area", FocusAreaRead, focus_area_id, agreement_id,
+        "Fokusområdet finns inte (focus area not found)",
+    )
+
+
+async def add_focus_area(actor: Actor, agreement_id: int, data: FocusAreaCreate) -> FocusAreaRead:
+    await _editable(agreement_id)
+    return await _created(actor, "focus_area", agreement_id, data.model_dump(), focus_area)
+
+
+async def update_focus_area(
+    actor: Actor, agreement_id: int, focus_area_id: int, data: FocusAreaUpdate, expected: int | None
+) -> FocusAreaRead:
+    before = await focus_area(focus_area_id, agreement_id)
+    await _editable(agreement_id)
+    values = changes(data, required=("title", "problem", "cause_analysis", "priority"))
+    return await _saved(actor, "focus_area", before, expected, values, focus_area)
+
+
+async def remove_focus_area(
+    actor: Actor, agreement_id: int, focus_area_id: int, expected: int | None
+) -> None:
+    before = await focus_area(focus_area_id, agreement_id)
+    await _editable(agreement_id)
+    await _deleted(actor, "focus_area", before, expected)
+
+
+async def goal(goal_id: int, agreement_id: int | None = None) -> GoalRead:
+    return await _child("goal", GoalRead, goal_id, agreement_id, "Målet finns inte (goal not found)")
+
+
+def _goal_values(values: dict) -> dict:
+    if "focus_area_id" in values:
+        values["focus_area"] = values.pop("focus_area_id")
+    return values
+
+
+async def add_goal(actor: Actor, agreement_id: int, data: GoalCreate) -> GoalRead:
+    await _editable(agreement_id)
+    await _in_agreement("focus_area", agreement_id, data.focus_area_id, "focus_area_id")
+    return await _created(actor, "goal", agreement_id, _goal_values(data.model_dump()), goal)
+
+
+async def update_goal(
+    actor: Actor, agreement_id: int, goal_id: int, data: GoalUpdate, expected: int | None
+) -> GoalRead:
+    before = await goal(goal_id, agreement_id)
+    await _editable(agreement_id)
+    values = changes(data, required=("title", "indicator", "unit", "measured_how"))
+    await _in_agreement("focus_area", agreement_id, values.get("focus_area_id"), "focus_area_id")
+    return await _saved(actor, "goal", before, expected, _goal_values(values), goal)
+
+
+async def remove_goal(actor: Actor, agreement_id: int, goal_id: int, expected: int | None) -> None:
+    before = await goal(goal_id, agreement_id)
+    await _editable(agreement_id)
+    await _deleted(actor, "goal", before, expected)
+
+
+# --- commitments ---------------------------------------------------------------------------
+
+
+async def commitment(commitment_id: int, agreement_id: int | None = None) -> CommitmentRead:
+    return await _child(
+        "commitment", CommitmentRead, commitment_id, agreement_id,
+        "Åtagandet finns inte (commitment not found)",
+    )
+
+
+async def commitments(agreement_id: int, party_id: int | None = None) -> list[CommitmentRead]:
+    if not await repository.agreement_exists(agreement_id):
+        raise NotFound("Överenskommelsen finns inte (agreement not found)")
+    return [CommitmentRead(**row) for row in await repository.commitments_of(agreement_id, party_id)]
+
+
+async def parties(agreement_id: int) -> list[PartyRead]:
+    if not await repository.agreement_exists(agreement_id):
+        raise NotFound("Överenskommelsen finns inte (agreement not found)")
+    return await _party_reads(await repository.parties_of([agreement_id]))
+
+
+async def _commitment_values(agreement_id: int, values: dict, party_id: int) -> dict:
+    await _in_agreement("party", agreement_id, party_id, "party_id")
+    await _in_agreement("focus_area", agreement_id, values.get("focus_area_id"), "focus_area_id")
+    owner = await party(party_id)
+    if "responsible_contact_id" in values:
+        await _contact_of(owner.organization.id, values["responsible_contact_id"], "responsible_contact_id")
+    for key in ("party_id", "focus_area_id", "responsible_contact_id"):
+        if key in values:
+            values[key.removesuffix("_id")] = values.pop(key)
+    return values
+
+
+async def add_commitment(actor: Actor, agreement_id: int, data: CommitmentCreate) -> CommitmentRead:
+    await _editable(agreement_id)
+    values = await _commitment_values(agreement_id, data.model_dump(), data.party_id)
+    now = clock.now()
+    values.update(
+        status=CommitmentStatus.proposed, status_changed_at=now, created_at=now, updated_at=now
+    )
+    return await _created(actor, "commitment", agreement_id, values, commitment)
+
+
+async def update_commitment(
+    actor: Actor, commitment_id: int, data: CommitmentUpdate, expected: int | None
+) -> CommitmentRead:
+    before = await commitment(commitment_id)
+    await _editable(before.agreement_id)
+    values = changes(data, required=("party_id", "title", "description"))
+    substance_changed = any(
+        key in SUBSTANCE and getattr(before, key) != value for key, value in values.items()
+    )
+    values = await _commitment_values(
+        before.agreement_id, values, values.get("party_id", before.party_id)
+    )
+    if substance_changed and before.status in CONFIRMED:
+        # What the party confirmed is no longer what the commitment says.
+        values.update(
+            status=CommitmentStatus.proposed,
+            status_changed_at=clock.now(),
+            confirmed_by=None,
+            confirmed_at=None,
+            confirmation_comment=None,
+        )
+    return await _saved(actor, "commitment", before, expected, values, commitment)
+
+
+async def change_commitment_status(
+    actor: Actor, commitment_id: int, change: CommitmentStatusChange, expected: int | None
+) -> CommitmentRead:
+    before = await commitment(commitment_id)
+    await _editable(before.agreement_id)
+    target = change.status
+    if not commitment_move_allowed(before.status, target):
+        allowed = ", ".join(COMMITMENT_STATUS_SV[s] for s in COMMITMENT_TRANSITIONS[before.status])
+        raise Conflict(
+            f"Ett åtagande som är {COMMITMENT_STATUS_SV[before.status]} kan inte bli "
+            f"{COMMITMENT_STATUS_SV[target]}; tillåtet: {allowed or 'inget'} "
+            f"(illegal transition {before.status.value} → {target.value})",
+            field="status",
+        )
+    comment = (change.comment or "").strip() or None
+    if target == CommitmentStatus.declined and not comment:
+        raise InvalidInput(
+            "Skriv varför åtagandet avböjs (a comment is required when declining)", field="comment"
+        )
+    now = clock.now()
+    values: dict = {"status": target, "status_changed_at": now}
+    if target in (CommitmentStatus.confirmed, CommitmentStatus.declined):
+        values.update(confirmed_by=actor.label, confirmed_at=now, confirmation_comment=comment)
+    elif target == CommitmentStatus.proposed:
+        values.update(confirmed_by=None, confirmed_at=None, confirmation_comment=None)
+    return await _saved(actor, "commitment", before, expected, values, commitment)
+
+
+# --- follow-ups ----------------------------------------------------------------------------
+
+
+async def follow_up(follow_up_id: int, agreement_id: int | None = None) -> FollowUpRead:
+    row = await repository.row("follow_up", follow_up_id)
+    if row is None or (agreement_id is not None and row["agreement_id"] != agreement_id):
+        raise NotFound("Uppföljningen finns inte (follow-up not found)")
+    return _follow_up_reads([row], await repository.outcomes_of([follow_up_id]))[0]
+
+
+async def follow_ups(agreement_id: int) -> list[FollowUpRead]:
+    if not await repository.agreement_exists(agreement_id):
+        raise NotFound("Överenskommelsen finns inte (agreement not found)")
+    rows = await repository.follow_ups_of(agreement_id)
+    return _follow_up_reads(rows, await repository.outcomes_of([r["id"] for r in rows]))
+
+
+async def _outcomes(agreement_id: int, outcomes: list[OutcomeInput]) -> list[dict]:
+    ids = [o.commitment_id for o in outcomes]
+    if len(set(ids)) != len(ids):
+        raise InvalidInput("Samma åtagande förekommer två gånger (duplicate commitment)", field="outcomes")
+    known = await repository.ids_in_agreement("commitment", agreement_id, ids)
+    for index, outcome in enumerate(outcomes):
+        if outcome.commitment_id not in known:
+            raise InvalidInput(
+                "Åtagandet hör inte till denna överenskommelse (commitment not in this agreement)",
+                field=f"outcomes.{index}.commitment_id",
+            )
+    return [{"commitment": o.commitment_id, "outcome": o.outcome, "note": o.note} for o in outcomes]
+
+
+async def add_follow_up(actor: Actor, agreement_id: int, data: FollowUpCreate) -> FollowUpRead:
+    await _editable(agreement_id)
+    outcomes = await _outcomes(agreement_id, data.outcomes)
+    values = data.model_dump(exclude={"outcomes"})
+    follow_up_id = await repository.insert("follow_up", {**values, "agreement": agreement_id})
+    await repository.set_outcomes(follow_up_id, outcomes)
+    await repository.touch_agreement(agreement_id)
+    created = await follow_up(follow_up_id)
+    await audit.record(
+        actor, "create", "follow_up", follow_up_id, agreement_id=agreement_id, after=created
+    )
+    return created
+
+
+async def update_follow_up(
+    actor: Actor, agreement_id: int, follow_up_id: int, data: FollowUpUpdate, expected: int | None
+) -> FollowUpRead:
+    before = await follow_up(follow_up_id, agreement_id)
+    await _editable(agreement_id)
+    values = changes(data, required=("date", "kind", "title", "notes"))
+    outcomes = values.pop("outcomes", None)
+    if outcomes is not None:
+        require_version(before.version, expected)
+        await repository.set_outcomes(follow_up_id, await _outcomes(agreement_id, data.outcomes))
+    # The version moves even when only outcomes changed, so a stale If-Match is caught.
+    values.setdefault("notes", before.notes)
+    return await _saved(actor, "follow_up", before, expected, values, follow_up)
+
+
+async def remove_follow_up(
+    actor: Actor, agreement_id: int, follow_up_id: int, expected: int | None
+) -> None:
+    before = await follow_up(follow_up_id, agreement_id)
+    await _editable(agreement_id)
+    await _deleted(actor, "follow_up", before, expected)

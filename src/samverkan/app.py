@@ -1,0 +1,90 @@
+"""The application factory: wires routes, authentication, errors, OpenAPI and the database."""
+
+import sqlite3
+
+import asyncpg
+from litestar import Litestar, Router
+from litestar.exceptions import HTTPException
+from litestar.openapi import OpenAPIConfig
+from litestar.openapi.plugins import ScalarRenderPlugin, SwaggerRenderPlugin
+from litestar.openapi.spec import Components, SecurityScheme
+
+from samverkan import __version__
+from samverkan.accounts.auth import AuthenticationMiddleware, writers_only
+from samverkan.accounts.controllers import AuthController, UserController
+from samverkan.agreements.controllers import AgreementController, CommitmentController
+from samverkan.conf import DB
+from samverkan.errors import (
+    SamverkanError,
+    handle_database_error,
+    handle_http_exception,
+    handle_samverkan_error,
+)
+from samverkan.health import health
+from samverkan.registry.controllers import (
+    ContactController,
+    OrganizationController,
+    ReferenceController,
+)
+from samverkan.settings import Settings, get_settings
+
+
+async def _open_database() -> None:
+    if DB.engine_type == "postgres":
+        settings = get_settings()
+        await DB.start_connection_pool(
+            min_size=settings.postgres_pool_min, max_size=settings.postgres_pool_max
+        )
+
+
+async def _close_database() -> None:
+    if DB.engine_type == "postgres":
+        await DB.close_connection_pool()
+
+
+def create_app(settings: Settings | None = None) -> Litestar:
+    settings = settings or get_settings()
+    api = Router(
+        path="/",
+        route_handlers=[
+            AuthController,
+            UserController,
+            ReferenceController,
+            OrganizationController,
+            ContactController,
+            AgreementController,
+            CommitmentController,
+        ],
+        middleware=[AuthenticationMiddleware],
+        guards=[writers_only],
+        security=[{"bearer": []}, {"session": []}],
+    )
+    return Litestar(
+        route_handlers=[health, api],
+        on_startup=[_open_database],
+        on_shutdown=[_close_database],
+        exception_handlers={
+            SamverkanError: handle_samverkan_error,
+            sqlite3.IntegrityError: handle_database_error,
+            asyncpg.exceptions.IntegrityConstraintViolationError: handle_database_error,
+            HTTPException: handle_http_exception,
+        },
+        openapi_config=OpenAPIConfig(
+            title="Samverkan",
+            version=__version__,
+            description=(
+                "Registret över samverkansöverenskommelser mellan Polisen och kommuner, "
+                "myndigheter, näringsliv och ideell sektor. Se docs/api.md."
+            ),
+            path="/schema",
+            render_plugins=[SwaggerRenderPlugin(), ScalarRenderPlugin()],
+            components=Components(
+                security_schemes={
+                    "bearer": SecurityScheme(type="http", scheme="bearer",
+                                             description="Personal API token"),
+                    "session": SecurityScheme(type="apiKey", name=settings.session_cookie_name,
+                                              security_scheme_in="cookie"),
+                }
+            ),
+        ),
+    )
