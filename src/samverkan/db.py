@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import asyncpg
+from piccolo.columns.combination import WhereRaw
 from piccolo.engine.base import Engine
 from piccolo.engine.sqlite import TransactionType
 
@@ -157,3 +158,17 @@ async def gather_reads(*queries):
     if DB.transaction_exists():
         return [await query for query in queries]
     return await asyncio.gather(*queries)
+
+
+def contains(column, text: str):
+    """Case-insensitive "column contains text" on both engines.
+
+    SQLite's LIKE already ignores case (for ASCII letters only; å, ä and ö are compared as
+    written), PostgreSQL needs ILIKE. Wildcards typed by the user are taken literally.
+    """
+    escaped = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    pattern = f"%{escaped}%"
+    if DB.engine_type == "sqlite":
+        name = column._meta.get_full_name(with_alias=False)
+        return WhereRaw(f"{name} LIKE {{}} ESCAPE '\\'", pattern)
+    return column.ilike(pattern)

@@ -3,8 +3,6 @@
 from dataclasses import dataclass, field
 from datetime import date
 
-from piccolo.columns.combination import Where, WhereRaw
-
 from samverkan import clock
 from samverkan.agreements.tables import (
     Agreement,
@@ -16,7 +14,7 @@ from samverkan.agreements.tables import (
     Goal,
     Party,
 )
-from samverkan.db import update_versioned
+from samverkan.db import contains, update_versioned
 
 _AGREEMENT = (
     Agreement.id,
@@ -280,7 +278,7 @@ class Filters:
     text_organization_ids: list[int] = field(default_factory=list)
 
 
-def _conditions(filters: Filters) -> list[Where | WhereRaw]:
+def _conditions(filters: Filters) -> list:
     where: list = []
     if filters.statuses:
         where.append(Agreement.status.is_in(filters.statuses))
@@ -303,12 +301,13 @@ def _conditions(filters: Filters) -> list[Where | WhereRaw]:
     if filters.ending_before is not None:
         where.append(Agreement.period_end < filters.ending_before)
     if filters.text:
-        pattern = f"%{filters.text}%"
         text = (
-            Agreement.title.ilike(pattern)
-            | Agreement.registration_number.ilike(pattern)
+            contains(Agreement.title, filters.text)
+            | contains(Agreement.registration_number, filters.text)
             | Agreement.id.is_in(
-                Party.select(Party.agreement).where(Party.registration_number.ilike(pattern))
+                Party.select(Party.agreement).where(
+                    contains(Party.registration_number, filters.text)
+                )
             )
         )
         if filters.text_organization_ids:

@@ -1,7 +1,7 @@
 """Every query of the registry."""
 
 from samverkan import clock
-from samverkan.db import update_versioned
+from samverkan.db import contains, update_versioned
 from samverkan.registry.tables import (
     Contact,
     County,
@@ -169,7 +169,7 @@ async def organizations(
 ) -> tuple[list[dict], int]:
     where = []
     if q:
-        where.append(Organization.name.ilike(f"%{q}%") | Organization.org_number.like(f"%{q}%"))
+        where.append(contains(Organization.name, q) | contains(Organization.org_number, q))
     if kind:
         where.append(Organization.kind == kind)
     if org_number:
@@ -188,7 +188,7 @@ async def organizations_by_ids(ids: list[int]) -> list[dict]:
 
 
 async def organization_ids_matching(text: str) -> list[int]:
-    rows = await Organization.select(Organization.id).where(Organization.name.ilike(f"%{text}%"))
+    rows = await Organization.select(Organization.id).where(contains(Organization.name, text))
     return [row["id"] for row in rows]
 
 
