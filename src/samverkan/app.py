@@ -30,7 +30,7 @@ from samverkan.settings import Settings, get_settings
 
 
 async def _open_database() -> None:
-    if DB.engine_type == "postgres":
+    if DB.engine_type == "postgres" and DB.pool is None:
         settings = get_settings()
         await DB.start_connection_pool(
             min_size=settings.postgres_pool_min, max_size=settings.postgres_pool_max
@@ -38,7 +38,7 @@ async def _open_database() -> None:
 
 
 async def _close_database() -> None:
-    if DB.engine_type == "postgres":
+    if DB.engine_type == "postgres" and DB.pool is not None:
         await DB.close_connection_pool()
 
 

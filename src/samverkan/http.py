@@ -3,12 +3,12 @@
 from typing import Any
 
 from litestar import Response
-from litestar.params import Parameter
+from litestar.params import HeaderParameter
 
 from samverkan.errors import PreconditionFailed, PreconditionRequired
 
-IF_MATCH = Parameter(
-    header="If-Match",
+IF_MATCH = HeaderParameter(
+    name="If-Match",
     required=False,
     description='The ETag the change was based on, e.g. "3". A stale value gives 412.',
 )

@@ -2,6 +2,7 @@
 
 from litestar import Controller, Request, Response, delete, get, post
 from litestar.datastructures import Cookie
+from litestar.params import FromPath, JSONBody
 
 from samverkan.accounts import service
 from samverkan.accounts.auth import admins_only
@@ -36,7 +37,7 @@ class AuthController(Controller):
     tags = ["Inloggning (auth)"]
 
     @post("/login", exclude_from_auth=True, status_code=200)
-    async def login(self, data: LoginRequest) -> Response[UserRead]:
+    async def login(self, data: JSONBody[LoginRequest]) -> Response[UserRead]:
         """Sign in with e-mail and password; answers with a session cookie."""
         async with write_transaction():
             user, token = await service.login(data.email, data.password)
@@ -63,14 +64,16 @@ class AuthController(Controller):
 
     @post("/tokens", any_role=True)
     async def create_token(
-        self, request: Request[CurrentUser, None, None], data: TokenCreate
+        self, request: Request[CurrentUser, None, None], data: JSONBody[TokenCreate]
     ) -> TokenCreated:
         """Create a personal API token; the token itself is shown only in this answer."""
         async with write_transaction():
             return await service.create_api_token(request.user.actor, request.user.id, data)
 
     @delete("/tokens/{token_id:int}", status_code=200, any_role=True)
-    async def revoke_token(self, request: Request[CurrentUser, None, None], token_id: int) -> TokenRead:
+    async def revoke_token(
+        self, request: Request[CurrentUser, None, None], token_id: FromPath[int]
+    ) -> TokenRead:
         async with write_transaction():
             return await service.revoke_api_token(request.user.actor, request.user.id, token_id)
 
@@ -85,6 +88,6 @@ class UserController(Controller):
         return await service.users()
 
     @post("/")
-    async def create_user(self, request: Request[CurrentUser, None, None], data: UserCreate) -> UserRead:
+    async def create_user(self, request: Request[CurrentUser, None, None], data: JSONBody[UserCreate]) -> UserRead:
         async with write_transaction():
             return await service.create_user(request.user.actor, data)

@@ -3,7 +3,7 @@
 from typing import Annotated
 
 from litestar import Controller, Request, Response, get, patch, post
-from litestar.params import Parameter
+from litestar.params import FromPath, FromQuery, JSONBody, QueryParameter
 
 from samverkan.accounts.service import CurrentUser
 from samverkan.db import write_transaction
@@ -32,8 +32,8 @@ from samverkan.settings import get_settings
 
 User = Request[CurrentUser, None, None]
 IfMatch = Annotated[str | None, IF_MATCH]
-Limit = Annotated[int, Parameter(ge=1, le=200, description="Page size (max 200)")]
-Offset = Annotated[int, Parameter(ge=0)]
+Limit = Annotated[int, QueryParameter(ge=1, le=200, description="Page size (max 200)")]
+Offset = Annotated[int, QueryParameter(ge=0)]
 
 
 class ReferenceController(Controller):
@@ -50,7 +50,7 @@ class ReferenceController(Controller):
 
     @get("/municipalities")
     async def municipalities(
-        self, county: Annotated[str | None, Parameter(pattern=r"^\d{2}$")] = None
+        self, county: Annotated[str | None, QueryParameter(pattern=r"^\d{2}$")] = None
     ) -> list[MunicipalityRead]:
         return await service.municipalities(county)
 
@@ -59,7 +59,7 @@ class ReferenceController(Controller):
         return await service.police_areas()
 
     @post("/police-areas")
-    async def create_police_area(self, request: User, data: PoliceAreaCreate) -> PoliceAreaRead:
+    async def create_police_area(self, request: User, data: JSONBody[PoliceAreaCreate]) -> PoliceAreaRead:
         async with write_transaction():
             return await service.create_police_area(request.user.actor, data)
 
@@ -68,13 +68,13 @@ class ReferenceController(Controller):
         return await service.local_police_areas()
 
     @get("/local-police-areas/{area_id:int}")
-    async def local_police_area(self, area_id: int) -> Response[LocalPoliceAreaRead]:
+    async def local_police_area(self, area_id: FromPath[int]) -> Response[LocalPoliceAreaRead]:
         area = await service.local_police_area(area_id)
         return with_etag(area, area.version)
 
     @post("/local-police-areas")
     async def create_local_police_area(
-        self, request: User, data: LocalPoliceAreaCreate
+        self, request: User, data: JSONBody[LocalPoliceAreaCreate]
     ) -> Response[LocalPoliceAreaRead]:
         async with write_transaction():
             area = await service.create_local_police_area(request.user.actor, data)
@@ -82,7 +82,7 @@ class ReferenceController(Controller):
 
     @patch("/local-police-areas/{area_id:int}")
     async def update_local_police_area(
-        self, request: User, area_id: int, data: LocalPoliceAreaUpdate, if_match: IfMatch = None
+        self, request: User, area_id: FromPath[int], data: JSONBody[LocalPoliceAreaUpdate], if_match: IfMatch = None
     ) -> Response[LocalPoliceAreaRead]:
         async with write_transaction():
             area = await service.update_local_police_area(
@@ -98,10 +98,10 @@ class OrganizationController(Controller):
     @get("/")
     async def list_organizations(
         self,
-        q: Annotated[str | None, Parameter(max_length=200, description="Name contains")] = None,
-        kind: OrganizationKind | None = None,
+        q: Annotated[str | None, QueryParameter(max_length=200, description="Name contains")] = None,
+        kind: FromQuery[OrganizationKind | None] = None,
         org_number: Annotated[
-            str | None, Parameter(description="Exact organisationsnummer")
+            str | None, QueryParameter(description="Exact organisationsnummer")
         ] = None,
         limit: Limit = 50,
         offset: Offset = 0,
@@ -115,20 +115,20 @@ class OrganizationController(Controller):
 
     @post("/")
     async def create_organization(
-        self, request: User, data: OrganizationCreate
+        self, request: User, data: JSONBody[OrganizationCreate]
     ) -> Response[OrganizationRead]:
         async with write_transaction():
             organization = await service.create_organization(request.user.actor, data)
         return with_etag(organization, organization.version, 201)
 
     @get("/{organization_id:int}")
-    async def get_organization(self, organization_id: int) -> Response[OrganizationRead]:
+    async def get_organization(self, organization_id: FromPath[int]) -> Response[OrganizationRead]:
         organization = await service.organization(organization_id)
         return with_etag(organization, organization.version)
 
     @patch("/{organization_id:int}")
     async def update_organization(
-        self, request: User, organization_id: int, data: OrganizationUpdate, if_match: IfMatch = None
+        self, request: User, organization_id: FromPath[int], data: JSONBody[OrganizationUpdate], if_match: IfMatch = None
     ) -> Response[OrganizationRead]:
         async with write_transaction():
             organization = await service.update_organization(
@@ -137,12 +137,12 @@ class OrganizationController(Controller):
         return with_etag(organization, organization.version)
 
     @get("/{organization_id:int}/contacts")
-    async def contacts(self, organization_id: int) -> list[ContactRead]:
+    async def contacts(self, organization_id: FromPath[int]) -> list[ContactRead]:
         return (await service.organization(organization_id)).contacts
 
     @post("/{organization_id:int}/contacts")
     async def create_contact(
-        self, request: User, organization_id: int, data: ContactCreate
+        self, request: User, organization_id: FromPath[int], data: JSONBody[ContactCreate]
     ) -> Response[ContactRead]:
         async with write_transaction():
             contact = await service.create_contact(request.user.actor, organization_id, data)
@@ -154,13 +154,13 @@ class ContactController(Controller):
     tags = ["Organisationer (organizations)"]
 
     @get("/{contact_id:int}")
-    async def get_contact(self, contact_id: int) -> Response[ContactRead]:
+    async def get_contact(self, contact_id: FromPath[int]) -> Response[ContactRead]:
         contact = await service.contact(contact_id)
         return with_etag(contact, contact.version)
 
     @patch("/{contact_id:int}")
     async def update_contact(
-        self, request: User, contact_id: int, data: ContactUpdate, if_match: IfMatch = None
+        self, request: User, contact_id: FromPath[int], data: JSONBody[ContactUpdate], if_match: IfMatch = None
     ) -> Response[ContactRead]:
         async with write_transaction():
             contact = await service.update_contact(
