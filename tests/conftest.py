@@ -14,7 +14,7 @@ if not os.environ.get("SAMVERKAN_DATABASE_URL"):
 
 import asyncpg  # noqa: E402
 import pytest  # noqa: E402
-from litestar.testing import AsyncTestClient  # noqa: E402
+import httpx  # noqa: E402
 
 from samverkan.settings import get_settings  # noqa: E402
 from tests.factories import Api, make_user  # noqa: E402
@@ -33,6 +33,7 @@ async def _reset_postgres(url: str) -> None:
 async def database():
     from piccolo.apps.migrations.commands.forwards import run_forwards
 
+    from samverkan.app import close_database, open_database
     from samverkan.db import write_transaction
     from samverkan.registry import service as registry
 
@@ -43,7 +44,9 @@ async def database():
     assert result.success, result.message
     async with write_transaction():
         await registry.seed_reference_data()
+    await open_database()
     yield settings
+    await close_database()
 
 
 @pytest.fixture(scope="session")
@@ -55,7 +58,12 @@ async def app(database):
 
 @pytest.fixture(scope="session")
 async def client(app):
-    async with AsyncTestClient(app=app) as test_client:
+    # httpx's ASGI transport runs the app on the tests' own event loop. Litestar's test
+    # client runs it on a loop in another thread, and an asyncpg pool belongs to the loop
+    # it was opened on; the database fixture opens the pool (the app's startup hook is
+    # not run here, and would leave an open pool alone).
+    transport = httpx.ASGITransport(app=app)
+    async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as test_client:
         yield test_client
 
 

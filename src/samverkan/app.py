@@ -29,7 +29,7 @@ from samverkan.registry.controllers import (
 from samverkan.settings import Settings, get_settings
 
 
-async def _open_database() -> None:
+async def open_database() -> None:
     if DB.engine_type == "postgres" and DB.pool is None:
         settings = get_settings()
         await DB.start_connection_pool(
@@ -37,7 +37,7 @@ async def _open_database() -> None:
         )
 
 
-async def _close_database() -> None:
+async def close_database() -> None:
     if DB.engine_type == "postgres" and DB.pool is not None:
         await DB.close_connection_pool()
 
@@ -61,8 +61,8 @@ def create_app(settings: Settings | None = None) -> Litestar:
     )
     return Litestar(
         route_handlers=[health, api],
-        on_startup=[_open_database],
-        on_shutdown=[_close_database],
+        on_startup=[open_database],
+        on_shutdown=[close_database],
         exception_handlers={
             SamverkanError: handle_samverkan_error,
             sqlite3.IntegrityError: handle_database_error,
