@@ -12,12 +12,12 @@ if not os.environ.get("SAMVERKAN_DATABASE_URL"):
     os.environ["SAMVERKAN_DATABASE_URL"] = ""
     os.environ["SAMVERKAN_DATA_DIR"] = tempfile.mkdtemp(prefix="samverkan-test-")
 
-import asyncpg  # noqa: E402
-import pytest  # noqa: E402
-import httpx  # noqa: E402
+import asyncpg
+import httpx
+import pytest
 
-from samverkan.settings import get_settings  # noqa: E402
-from tests.factories import Api, make_user  # noqa: E402
+from samverkan.settings import get_settings
+from tests.factories import Api, make_user
 
 
 async def _reset_postgres(url: str) -> None:

@@ -1,7 +1,6 @@
 """The health check: is the service up and can it reach its database?"""
 
 from litestar import Response, get
-
 from piccolo.querystring import QueryString
 
 from samverkan.conf import DB

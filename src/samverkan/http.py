@@ -1,11 +1,18 @@
 """HTTP conventions shared by every controller: versions as ETags and If-Match checks."""
 
-from typing import Any
+from typing import Annotated, Any
 
 from litestar import Response
-from litestar.params import HeaderParameter
+from litestar.params import HeaderParameter, PathParameter, QueryParameter
 
 from samverkan.errors import PreconditionFailed, PreconditionRequired
+from samverkan.schemas import MAX_ID
+
+# An id in a path: out-of-range numbers answer 400 instead of overflowing in the driver.
+PathId = Annotated[int, PathParameter(ge=1, le=MAX_ID)]
+# Paging: at most 200 rows a page; offsets beyond what any table holds are refused.
+Limit = Annotated[int, QueryParameter(ge=1, le=200, description="Page size (max 200)")]
+Offset = Annotated[int, QueryParameter(ge=0, le=MAX_ID)]
 
 IF_MATCH = HeaderParameter(
     name="If-Match",

@@ -20,6 +20,10 @@ RegistrationNumber = Annotated[
 # Long enough for a real purpose or cause analysis, short enough that nobody pastes a book.
 LongText = Annotated[str, StringConstraints(max_length=20_000)]
 MunicipalityCode = Annotated[str, StringConstraints(pattern=r"^\d{4}$")]
+# Row ids are 32-bit integers on PostgreSQL; a larger number can name no row and must get
+# a 4xx, not reach the database driver and overflow there.
+MAX_ID = 2**31 - 1
+Ref = Annotated[int, Field(ge=1, le=MAX_ID)]
 
 
 def normalise_org_number(value: str) -> str:

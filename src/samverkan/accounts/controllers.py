@@ -2,7 +2,7 @@
 
 from litestar import Controller, Request, Response, delete, get, post
 from litestar.datastructures import Cookie
-from litestar.params import FromPath, JSONBody
+from litestar.params import JSONBody
 
 from samverkan.accounts import service
 from samverkan.accounts.auth import admins_only
@@ -16,6 +16,7 @@ from samverkan.accounts.schemas import (
 )
 from samverkan.accounts.service import CurrentUser
 from samverkan.db import write_transaction
+from samverkan.http import PathId
 from samverkan.settings import get_settings
 
 
@@ -72,7 +73,7 @@ class AuthController(Controller):
 
     @delete("/tokens/{token_id:int}", status_code=200, any_role=True)
     async def revoke_token(
-        self, request: Request[CurrentUser, None, None], token_id: FromPath[int]
+        self, request: Request[CurrentUser, None, None], token_id: PathId
     ) -> TokenRead:
         async with write_transaction():
             return await service.revoke_api_token(request.user.actor, request.user.id, token_id)

@@ -5,7 +5,7 @@ from datetime import date
 from typing import Annotated
 
 from litestar import Controller, Request, Response, delete, get, patch, post
-from litestar.params import FromPath, FromQuery, JSONBody, QueryParameter
+from litestar.params import FromQuery, JSONBody, QueryParameter
 
 from samverkan.accounts.service import CurrentUser
 from samverkan.agreements import service
@@ -35,14 +35,12 @@ from samverkan.agreements.schemas import (
 from samverkan.agreements.tables import AgreementKind, AgreementStatus
 from samverkan.audit.schemas import AuditEventRead
 from samverkan.db import write_transaction
-from samverkan.http import IF_MATCH, expected_version, with_etag
-from samverkan.schemas import Page
+from samverkan.http import IF_MATCH, Limit, Offset, PathId, expected_version, with_etag
+from samverkan.schemas import MAX_ID, Page
 from samverkan.settings import get_settings
 
 User = Request[CurrentUser, None, None]
 IfMatch = Annotated[str | None, IF_MATCH]
-Limit = Annotated[int, QueryParameter(ge=1, le=200, description="Page size (max 200)")]
-Offset = Annotated[int, QueryParameter(ge=0)]
 
 
 def _page_size(limit: int) -> int:
@@ -63,7 +61,7 @@ class AgreementController(Controller):
         municipality: Annotated[
             str | None, QueryParameter(pattern=r"^\d{4}$", description="Municipality code, e.g. 0180")
         ] = None,
-        organization: Annotated[int | None, QueryParameter(description="Organisation id of a party")] = None,
+        organization: Annotated[int | None, QueryParameter(ge=1, le=MAX_ID, description="Organisation id of a party")] = None,
         ending_before: Annotated[
             date | None, QueryParameter(description="Period ends before this date")
         ] = None,
@@ -101,14 +99,14 @@ class AgreementController(Controller):
         return with_etag(created, created.version, 201)
 
     @get("/{agreement_id:int}")
-    async def get_agreement(self, agreement_id: FromPath[int]) -> Response[AgreementRead]:
+    async def get_agreement(self, agreement_id: PathId) -> Response[AgreementRead]:
         """The whole agreement: parties, focus areas, goals, commitments and follow-ups."""
         found = await service.agreement(agreement_id)
         return with_etag(found, found.version)
 
     @patch("/{agreement_id:int}")
     async def update_agreement(
-        self, request: User, agreement_id: FromPath[int], data: JSONBody[AgreementUpdate], if_match: IfMatch = None
+        self, request: User, agreement_id: PathId, data: JSONBody[AgreementUpdate], if_match: IfMatch = None
     ) -> Response[AgreementRead]:
         async with write_transaction():
             updated = await service.update_agreement(
@@ -118,7 +116,7 @@ class AgreementController(Controller):
 
     @post("/{agreement_id:int}/status", status_code=200)
     async def change_status(
-        self, request: User, agreement_id: FromPath[int], data: JSONBody[AgreementStatusChange], if_match: IfMatch = None
+        self, request: User, agreement_id: PathId, data: JSONBody[AgreementStatusChange], if_match: IfMatch = None
     ) -> Response[AgreementRead]:
         """Move the lifecycle; an illegal move answers 409 and names what is allowed."""
         async with write_transaction():
@@ -129,7 +127,7 @@ class AgreementController(Controller):
 
     @get("/{agreement_id:int}/history")
     async def history(
-        self, agreement_id: FromPath[int], limit: Limit = 100, offset: Offset = 0
+        self, agreement_id: PathId, limit: Limit = 100, offset: Offset = 0
     ) -> Page[AuditEventRead]:
         """The audit trail: every write to the agreement and what is in it, oldest first."""
         limit = _page_size(limit)
@@ -139,18 +137,18 @@ class AgreementController(Controller):
     # --- parties ---------------------------------------------------------------------------
 
     @get("/{agreement_id:int}/parties")
-    async def list_parties(self, agreement_id: FromPath[int]) -> list[PartyRead]:
+    async def list_parties(self, agreement_id: PathId) -> list[PartyRead]:
         return await service.parties(agreement_id)
 
     @post("/{agreement_id:int}/parties")
-    async def add_party(self, request: User, agreement_id: FromPath[int], data: JSONBody[PartyCreate]) -> Response[PartyRead]:
+    async def add_party(self, request: User, agreement_id: PathId, data: JSONBody[PartyCreate]) -> Response[PartyRead]:
         async with write_transaction():
             created = await service.add_party(request.user.actor, agreement_id, data)
         return with_etag(created, created.version, 201)
 
     @patch("/{agreement_id:int}/parties/{party_id:int}")
     async def update_party(
-        self, request: User, agreement_id: FromPath[int], party_id: FromPath[int], data: JSONBody[PartyUpdate],
+        self, request: User, agreement_id: PathId, party_id: PathId, data: JSONBody[PartyUpdate],
         if_match: IfMatch = None,
     ) -> Response[PartyRead]:
         async with write_transaction():
@@ -161,7 +159,7 @@ class AgreementController(Controller):
 
     @delete("/{agreement_id:int}/parties/{party_id:int}")
     async def remove_party(
-        self, request: User, agreement_id: FromPath[int], party_id: FromPath[int], if_match: IfMatch = None
+        self, request: User, agreement_id: PathId, party_id: PathId, if_match: IfMatch = None
     ) -> None:
         async with write_transaction():
             await service.remove_party(
@@ -171,12 +169,12 @@ class AgreementController(Controller):
     # --- focus areas -----------------------------------------------------------------------
 
     @get("/{agreement_id:int}/focus-areas")
-    async def list_focus_areas(self, agreement_id: FromPath[int]) -> list[FocusAreaRead]:
+    async def list_focus_areas(self, agreement_id: PathId) -> list[FocusAreaRead]:
         return (await service.agreement(agreement_id)).focus_areas
 
     @post("/{agreement_id:int}/focus-areas")
     async def add_focus_area(
-        self, request: User, agreement_id: FromPath[int], data: JSONBody[FocusAreaCreate]
+        self, request: User, agreement_id: PathId, data: JSONBody[FocusAreaCreate]
     ) -> Response[FocusAreaRead]:
         async with write_transaction():
             created = await service.add_focus_area(request.user.actor, agreement_id, data)
@@ -184,7 +182,7 @@ class AgreementController(Controller):
 
     @patch("/{agreement_id:int}/focus-areas/{focus_area_id:int}")
     async def update_focus_area(
-        self, request: User, agreement_id: FromPath[int], focus_area_id: FromPath[int], data: JSONBody[FocusAreaUpdate],
+        self, request: User, agreement_id: PathId, focus_area_id: PathId, data: JSONBody[FocusAreaUpdate],
         if_match: IfMatch = None,
     ) -> Response[FocusAreaRead]:
         async with write_transaction():
@@ -195,7 +193,7 @@ class AgreementController(Controller):
 
     @delete("/{agreement_id:int}/focus-areas/{focus_area_id:int}")
     async def remove_focus_area(
-        self, request: User, agreement_id: FromPath[int], focus_area_id: FromPath[int], if_match: IfMatch = None
+        self, request: User, agreement_id: PathId, focus_area_id: PathId, if_match: IfMatch = None
     ) -> None:
         async with write_transaction():
             await service.remove_focus_area(
@@ -206,18 +204,18 @@ class AgreementController(Controller):
     # --- goals -----------------------------------------------------------------------------
 
     @get("/{agreement_id:int}/goals")
-    async def list_goals(self, agreement_id: FromPath[int]) -> list[GoalRead]:
+    async def list_goals(self, agreement_id: PathId) -> list[GoalRead]:
         return (await service.agreement(agreement_id)).goals
 
     @post("/{agreement_id:int}/goals")
-    async def add_goal(self, request: User, agreement_id: FromPath[int], data: JSONBody[GoalCreate]) -> Response[GoalRead]:
+    async def add_goal(self, request: User, agreement_id: PathId, data: JSONBody[GoalCreate]) -> Response[GoalRead]:
         async with write_transaction():
             created = await service.add_goal(request.user.actor, agreement_id, data)
         return with_etag(created, created.version, 201)
 
     @patch("/{agreement_id:int}/goals/{goal_id:int}")
     async def update_goal(
-        self, request: User, agreement_id: FromPath[int], goal_id: FromPath[int], data: JSONBody[GoalUpdate],
+        self, request: User, agreement_id: PathId, goal_id: PathId, data: JSONBody[GoalUpdate],
         if_match: IfMatch = None,
     ) -> Response[GoalRead]:
         async with write_transaction():
@@ -228,7 +226,7 @@ class AgreementController(Controller):
 
     @delete("/{agreement_id:int}/goals/{goal_id:int}")
     async def remove_goal(
-        self, request: User, agreement_id: FromPath[int], goal_id: FromPath[int], if_match: IfMatch = None
+        self, request: User, agreement_id: PathId, goal_id: PathId, if_match: IfMatch = None
     ) -> None:
         async with write_transaction():
             await service.remove_goal(
@@ -239,13 +237,13 @@ class AgreementController(Controller):
 
     @get("/{agreement_id:int}/commitments")
     async def list_commitments(
-        self, agreement_id: FromPath[int], party: Annotated[int | None, QueryParameter(description="Party id")] = None
+        self, agreement_id: PathId, party: Annotated[int | None, QueryParameter(ge=1, le=MAX_ID, description="Party id")] = None
     ) -> list[CommitmentRead]:
         return await service.commitments(agreement_id, party)
 
     @post("/{agreement_id:int}/commitments")
     async def add_commitment(
-        self, request: User, agreement_id: FromPath[int], data: JSONBody[CommitmentCreate]
+        self, request: User, agreement_id: PathId, data: JSONBody[CommitmentCreate]
     ) -> Response[CommitmentRead]:
         async with write_transaction():
             created = await service.add_commitment(request.user.actor, agreement_id, data)
@@ -254,12 +252,12 @@ class AgreementController(Controller):
     # --- follow-ups ------------------------------------------------------------------------
 
     @get("/{agreement_id:int}/follow-ups")
-    async def list_follow_ups(self, agreement_id: FromPath[int]) -> list[FollowUpRead]:
+    async def list_follow_ups(self, agreement_id: PathId) -> list[FollowUpRead]:
         return await service.follow_ups(agreement_id)
 
     @post("/{agreement_id:int}/follow-ups")
     async def add_follow_up(
-        self, request: User, agreement_id: FromPath[int], data: JSONBody[FollowUpCreate]
+        self, request: User, agreement_id: PathId, data: JSONBody[FollowUpCreate]
     ) -> Response[FollowUpRead]:
         async with write_transaction():
             created = await service.add_follow_up(request.user.actor, agreement_id, data)
@@ -267,7 +265,7 @@ class AgreementController(Controller):
 
     @patch("/{agreement_id:int}/follow-ups/{follow_up_id:int}")
     async def update_follow_up(
-        self, request: User, agreement_id: FromPath[int], follow_up_id: FromPath[int], data: JSONBody[FollowUpUpdate],
+        self, request: User, agreement_id: PathId, follow_up_id: PathId, data: JSONBody[FollowUpUpdate],
         if_match: IfMatch = None,
     ) -> Response[FollowUpRead]:
         async with write_transaction():
@@ -278,7 +276,7 @@ class AgreementController(Controller):
 
     @delete("/{agreement_id:int}/follow-ups/{follow_up_id:int}")
     async def remove_follow_up(
-        self, request: User, agreement_id: FromPath[int], follow_up_id: FromPath[int], if_match: IfMatch = None
+        self, request: User, agreement_id: PathId, follow_up_id: PathId, if_match: IfMatch = None
     ) -> None:
         async with write_transaction():
             await service.remove_follow_up(
@@ -292,13 +290,13 @@ class CommitmentController(Controller):
     tags = ["Åtaganden (commitments)"]
 
     @get("/{commitment_id:int}")
-    async def get_commitment(self, commitment_id: FromPath[int]) -> Response[CommitmentRead]:
+    async def get_commitment(self, commitment_id: PathId) -> Response[CommitmentRead]:
         found = await service.commitment(commitment_id)
         return with_etag(found, found.version)
 
     @patch("/{commitment_id:int}")
     async def update_commitment(
-        self, request: User, commitment_id: FromPath[int], data: JSONBody[CommitmentUpdate], if_match: IfMatch = None
+        self, request: User, commitment_id: PathId, data: JSONBody[CommitmentUpdate], if_match: IfMatch = None
     ) -> Response[CommitmentRead]:
         """Change a commitment; changing what a confirmed one says resets its confirmation."""
         async with write_transaction():
@@ -309,7 +307,7 @@ class CommitmentController(Controller):
 
     @post("/{commitment_id:int}/status", status_code=200)
     async def change_status(
-        self, request: User, commitment_id: FromPath[int], data: JSONBody[CommitmentStatusChange],
+        self, request: User, commitment_id: PathId, data: JSONBody[CommitmentStatusChange],
         if_match: IfMatch = None,
     ) -> Response[CommitmentRead]:
         """Confirm, decline (with a comment), start, finish or cancel a commitment."""

@@ -22,6 +22,7 @@ from samverkan.schemas import (
     MunicipalityCode,
     Name,
     Output,
+    Ref,
     RegistrationNumber,
     ShortText,
     Title,
@@ -34,12 +35,12 @@ Number = Annotated[float, Field(allow_inf_nan=False, ge=-1e12, le=1e12)]
 
 
 class PartyCreate(Input):
-    organization_id: int
+    organization_id: Ref
     role: ShortText = Field("", description="The party's role, e.g. 'Kommun', 'Bostadsbolag'")
     registration_number: RegistrationNumber | None = Field(
         None, description="The party's own diarienummer for the agreement"
     )
-    primary_contact_id: int | None = None
+    primary_contact_id: Ref | None = None
     signatory_name: Name | None = None
     signatory_title: ShortText | None = None
     signed_on: date | None = None
@@ -50,7 +51,7 @@ class PartyCreate(Input):
 class PartyUpdate(Input):
     role: ShortText | None = None
     registration_number: RegistrationNumber | None = None
-    primary_contact_id: int | None = None
+    primary_contact_id: Ref | None = None
     signatory_name: Name | None = None
     signatory_title: ShortText | None = None
     signed_on: date | None = None
@@ -60,7 +61,7 @@ class PartyUpdate(Input):
 
 class PartyRead(Output):
     id: int
-    agreement_id: int
+    agreement_id: Ref
     organization: OrganizationSummary
     role: str
     registration_number: str | None
@@ -75,7 +76,7 @@ class PartyRead(Output):
 
 class PartyBrief(Output):
     id: int
-    organization_id: int
+    organization_id: Ref
     name: str
 
 
@@ -98,7 +99,7 @@ class FocusAreaUpdate(Input):
 
 class FocusAreaRead(Output):
     id: int
-    agreement_id: int
+    agreement_id: Ref
     title: str
     problem: str
     cause_analysis: str
@@ -108,7 +109,7 @@ class FocusAreaRead(Output):
 
 class GoalCreate(Input):
     title: Title
-    focus_area_id: int | None = None
+    focus_area_id: Ref | None = None
     indicator: ShortText = ""
     unit: Annotated[str, Field(max_length=50)] = ""
     baseline: Number | None = None
@@ -118,7 +119,7 @@ class GoalCreate(Input):
 
 class GoalUpdate(Input):
     title: Title | None = None
-    focus_area_id: int | None = None
+    focus_area_id: Ref | None = None
     indicator: ShortText | None = None
     unit: Annotated[str, Field(max_length=50)] | None = None
     baseline: Number | None = None
@@ -128,7 +129,7 @@ class GoalUpdate(Input):
 
 class GoalRead(Output):
     id: int
-    agreement_id: int
+    agreement_id: Ref
     focus_area_id: int | None
     title: str
     indicator: str
@@ -143,21 +144,21 @@ class GoalRead(Output):
 
 
 class CommitmentCreate(Input):
-    party_id: int = Field(description="The party that owns the commitment")
-    focus_area_id: int | None = None
+    party_id: Ref = Field(description="The party that owns the commitment")
+    focus_area_id: Ref | None = None
     title: Title
     description: LongText = ""
-    responsible_contact_id: int | None = None
+    responsible_contact_id: Ref | None = None
     due_date: date | None = None
     recurrence: Cadence | None = Field(None, description="For a recurring commitment")
 
 
 class CommitmentUpdate(Input):
-    party_id: int | None = None
-    focus_area_id: int | None = None
+    party_id: Ref | None = None
+    focus_area_id: Ref | None = None
     title: Title | None = None
     description: LongText | None = None
-    responsible_contact_id: int | None = None
+    responsible_contact_id: Ref | None = None
     due_date: date | None = None
     recurrence: Cadence | None = None
 
@@ -169,7 +170,7 @@ class CommitmentStatusChange(Input):
 
 class CommitmentRead(Output):
     id: int
-    agreement_id: int
+    agreement_id: Ref
     party_id: int
     focus_area_id: int | None
     title: str
@@ -191,7 +192,7 @@ class CommitmentRead(Output):
 
 
 class OutcomeInput(Input):
-    commitment_id: int
+    commitment_id: Ref
     outcome: Outcome
     note: LongText = ""
 
@@ -213,14 +214,14 @@ class FollowUpUpdate(Input):
 
 
 class OutcomeRead(Output):
-    commitment_id: int
+    commitment_id: Ref
     outcome: Outcome
     note: str
 
 
 class FollowUpRead(Output):
     id: int
-    agreement_id: int
+    agreement_id: Ref
     date: dt.date
     kind: FollowUpKind
     title: str
@@ -242,7 +243,7 @@ class AgreementCreate(Input):
     period_start: date
     period_end: date | None = Field(None, description="Open-ended when absent")
     follow_up_cadence: Cadence | None = None
-    local_police_area_id: int | None = None
+    local_police_area_id: Ref | None = None
     municipality_codes: list[MunicipalityCode] = Field(default_factory=list, max_length=50)
     parent_id: int | None = Field(None, description="The agreement this one is part of")
     supersedes_id: int | None = Field(None, description="The earlier agreement this replaces")
@@ -259,10 +260,10 @@ class AgreementUpdate(Input):
     period_start: date | None = None
     period_end: date | None = None
     follow_up_cadence: Cadence | None = None
-    local_police_area_id: int | None = None
+    local_police_area_id: Ref | None = None
     municipality_codes: list[MunicipalityCode] | None = Field(None, max_length=50)
-    parent_id: int | None = None
-    supersedes_id: int | None = None
+    parent_id: Ref | None = None
+    supersedes_id: Ref | None = None
 
 
 class AgreementStatusChange(Input):

@@ -3,11 +3,11 @@
 from typing import Annotated
 
 from litestar import Controller, Request, Response, get, patch, post
-from litestar.params import FromPath, FromQuery, JSONBody, QueryParameter
+from litestar.params import FromQuery, JSONBody, QueryParameter
 
 from samverkan.accounts.service import CurrentUser
 from samverkan.db import write_transaction
-from samverkan.http import IF_MATCH, expected_version, with_etag
+from samverkan.http import IF_MATCH, Limit, Offset, PathId, expected_version, with_etag
 from samverkan.registry import service
 from samverkan.registry.schemas import (
     ContactCreate,
@@ -32,8 +32,6 @@ from samverkan.settings import get_settings
 
 User = Request[CurrentUser, None, None]
 IfMatch = Annotated[str | None, IF_MATCH]
-Limit = Annotated[int, QueryParameter(ge=1, le=200, description="Page size (max 200)")]
-Offset = Annotated[int, QueryParameter(ge=0)]
 
 
 class ReferenceController(Controller):
@@ -68,7 +66,7 @@ class ReferenceController(Controller):
         return await service.local_police_areas()
 
     @get("/local-police-areas/{area_id:int}")
-    async def local_police_area(self, area_id: FromPath[int]) -> Response[LocalPoliceAreaRead]:
+    async def local_police_area(self, area_id: PathId) -> Response[LocalPoliceAreaRead]:
         area = await service.local_police_area(area_id)
         return with_etag(area, area.version)
 
@@ -82,7 +80,7 @@ class ReferenceController(Controller):
 
     @patch("/local-police-areas/{area_id:int}")
     async def update_local_police_area(
-        self, request: User, area_id: FromPath[int], data: JSONBody[LocalPoliceAreaUpdate], if_match: IfMatch = None
+        self, request: User, area_id: PathId, data: JSONBody[LocalPoliceAreaUpdate], if_match: IfMatch = None
     ) -> Response[LocalPoliceAreaRead]:
         async with write_transaction():
             area = await service.update_local_police_area(
@@ -122,13 +120,13 @@ class OrganizationController(Controller):
         return with_etag(organization, organization.version, 201)
 
     @get("/{organization_id:int}")
-    async def get_organization(self, organization_id: FromPath[int]) -> Response[OrganizationRead]:
+    async def get_organization(self, organization_id: PathId) -> Response[OrganizationRead]:
         organization = await service.organization(organization_id)
         return with_etag(organization, organization.version)
 
     @patch("/{organization_id:int}")
     async def update_organization(
-        self, request: User, organization_id: FromPath[int], data: JSONBody[OrganizationUpdate], if_match: IfMatch = None
+        self, request: User, organization_id: PathId, data: JSONBody[OrganizationUpdate], if_match: IfMatch = None
     ) -> Response[OrganizationRead]:
         async with write_transaction():
             organization = await service.update_organization(
@@ -137,12 +135,12 @@ class OrganizationController(Controller):
         return with_etag(organization, organization.version)
 
     @get("/{organization_id:int}/contacts")
-    async def contacts(self, organization_id: FromPath[int]) -> list[ContactRead]:
+    async def contacts(self, organization_id: PathId) -> list[ContactRead]:
         return (await service.organization(organization_id)).contacts
 
     @post("/{organization_id:int}/contacts")
     async def create_contact(
-        self, request: User, organization_id: FromPath[int], data: JSONBody[ContactCreate]
+        self, request: User, organization_id: PathId, data: JSONBody[ContactCreate]
     ) -> Response[ContactRead]:
         async with write_transaction():
             contact = await service.create_contact(request.user.actor, organization_id, data)
@@ -154,13 +152,13 @@ class ContactController(Controller):
     tags = ["Organisationer (organizations)"]
 
     @get("/{contact_id:int}")
-    async def get_contact(self, contact_id: FromPath[int]) -> Response[ContactRead]:
+    async def get_contact(self, contact_id: PathId) -> Response[ContactRead]:
         contact = await service.contact(contact_id)
         return with_etag(contact, contact.version)
 
     @patch("/{contact_id:int}")
     async def update_contact(
-        self, request: User, contact_id: FromPath[int], data: JSONBody[ContactUpdate], if_match: IfMatch = None
+        self, request: User, contact_id: PathId, data: JSONBody[ContactUpdate], if_match: IfMatch = None
     ) -> Response[ContactRead]:
         async with write_transaction():
             contact = await service.update_contact(

@@ -5,7 +5,7 @@ from datetime import datetime
 from pydantic import EmailStr, Field
 
 from samverkan.registry.tables import Language, OrganizationKind
-from samverkan.schemas import Input, MunicipalityCode, Name, OrgNumber, Output, ShortText
+from samverkan.schemas import Input, MunicipalityCode, Name, OrgNumber, Output, Ref, ShortText
 
 
 class PoliceRegionRead(Output):
@@ -31,32 +31,32 @@ class MunicipalityRead(Output):
 
 class PoliceAreaCreate(Input):
     name: Name
-    police_region_id: int
+    police_region_id: Ref
 
 
 class PoliceAreaRead(Output):
     id: int
     name: str
-    police_region_id: int
+    police_region_id: Ref
     version: int
 
 
 class LocalPoliceAreaCreate(Input):
     name: Name
-    police_area_id: int
+    police_area_id: Ref
     municipality_codes: list[MunicipalityCode] = Field(min_length=1, max_length=50)
 
 
 class LocalPoliceAreaUpdate(Input):
     name: Name | None = None
-    police_area_id: int | None = None
+    police_area_id: Ref | None = None
     municipality_codes: list[MunicipalityCode] | None = Field(None, min_length=1, max_length=50)
 
 
 class LocalPoliceAreaRead(Output):
     id: int
     name: str
-    police_area_id: int
+    police_area_id: Ref
     municipality_codes: list[str]
     version: int
 
@@ -79,7 +79,7 @@ class ContactUpdate(Input):
 
 class ContactRead(Output):
     id: int
-    organization_id: int
+    organization_id: Ref
     name: str
     email: str
     phone: str | None
