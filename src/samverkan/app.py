@@ -19,6 +19,7 @@ from samverkan.errors import (
     handle_database_error,
     handle_http_exception,
     handle_samverkan_error,
+    handle_unexpected_error,
 )
 from samverkan.health import health
 from samverkan.registry.controllers import (
@@ -68,6 +69,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
             sqlite3.IntegrityError: handle_database_error,
             asyncpg.exceptions.IntegrityConstraintViolationError: handle_database_error,
             HTTPException: handle_http_exception,
+            Exception: handle_unexpected_error,
         },
         openapi_config=OpenAPIConfig(
             title="Samverkan",

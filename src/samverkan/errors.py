@@ -3,7 +3,7 @@
 from typing import Any
 
 from litestar import Request, Response
-from litestar.exceptions import HTTPException
+from litestar.exceptions import HTTPException, ValidationException
 
 from samverkan.db import classify_integrity_error
 
@@ -20,7 +20,9 @@ class SamverkanError(Exception):
 
 
 class InvalidInput(SamverkanError):
-    status_code = 422
+    """The input breaks a rule: 400, like every other refusal of what a client sent."""
+
+    status_code = 400
 
 
 class NotFound(SamverkanError):
@@ -61,8 +63,8 @@ def handle_samverkan_error(_: Request, exc: SamverkanError) -> Response:
 _REFUSAL_TEXT = {
     "unique": (409, "Uppgiften finns redan (unik i registret)"),
     "foreign_key": (409, "Uppgiften hänvisar till något som inte finns, eller används av annat"),
-    "check": (422, "Uppgiften bryter mot en regel i registret"),
-    "not_null": (422, "Ett obligatoriskt fält saknas"),
+    "check": (400, "Uppgiften bryter mot en regel i registret"),
+    "not_null": (400, "Ett obligatoriskt fält saknas"),
     "append_only": (409, "Granskningsloggen kan inte ändras"),
     "integrity": (409, "Databasen vägrade ändringen"),
 }
@@ -78,11 +80,42 @@ def handle_database_error(request: Request, exc: Exception) -> Response:
     return Response(error_body(status_code, f"{text}: {refusal.detail}"), status_code=status_code)
 
 
-def handle_http_exception(_: Request, exc: HTTPException) -> Response:
+# pydantic prefixes the messages of our own validators; a person does not need to see it.
+_PYDANTIC_PREFIXES = ("Value error, ", "Assertion failed, ")
+
+
+def _clean(problem: Any) -> Any:
+    if isinstance(problem, dict) and isinstance(problem.get("message"), str):
+        message = problem["message"]
+        for prefix in _PYDANTIC_PREFIXES:
+            message = message.removeprefix(prefix)
+        return {**problem, "message": message}
+    return problem
+
+
+def handle_http_exception(request: Request, exc: HTTPException) -> Response:
+    if exc.status_code >= 500:
+        request.logger.exception("request failed: %s %s", request.method, request.url.path)
     body = error_body(exc.status_code, exc.detail)
-    if exc.extra:
+    if isinstance(exc, ValidationException) and isinstance(exc.extra, list) and exc.extra:
+        problems = [_clean(problem) for problem in exc.extra]
+        body["extra"] = problems
+        named = "; ".join(
+            f"{p.get('key') or 'body'}: {p.get('message')}" for p in problems if isinstance(p, dict)
+        )
+        body["detail"] = f"Ogiltig indata (invalid input) – {named}" if named else exc.detail
+    elif exc.extra:
         body["extra"] = exc.extra
     return Response(body, status_code=exc.status_code, headers=exc.headers)
+
+
+def handle_unexpected_error(request: Request, exc: Exception) -> Response:
+    """A bug: log it with its traceback and answer without leaking internals."""
+    request.logger.exception("unhandled error: %s %s", request.method, request.url.path)
+    return Response(
+        error_body(500, "Internt fel – händelsen är loggad (internal error, logged)"),
+        status_code=500,
+    )
 
 
 def require_version(current: int, expected: int | None) -> None:

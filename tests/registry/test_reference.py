@@ -76,7 +76,7 @@ async def test_unknown_municipality_code_is_named(coordinator):
         "/api/reference/local-police-areas",
         json={"name": unique("LPO "), "police_area_id": area["id"], "municipality_codes": ["9999"]},
     )
-    assert response.status_code == 422
+    assert response.status_code == 400
     body = response.json()
     assert body["extra"][0]["key"] == "municipality_codes"
     assert "9999" in body["detail"]
@@ -87,5 +87,5 @@ async def test_a_local_police_area_needs_a_known_police_area(coordinator):
         "/api/reference/local-police-areas",
         json={"name": unique("LPO "), "police_area_id": 999999, "municipality_codes": ["2580"]},
     )
-    assert response.status_code == 422
+    assert response.status_code == 400
     assert response.json()["extra"][0]["key"] == "police_area_id"
