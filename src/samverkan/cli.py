@@ -74,12 +74,21 @@ def demo() -> None:
 
 
 @main.command()
-@click.option("--host", default=None, help="Address to listen on (default from settings).")
-@click.option("--port", default=None, type=int, help="Port (default from settings).")
-@click.option("--demo", "with_demo", is_flag=True, help="Migrate, seed and load demo data first.")
-@click.option("--workers", default=1, show_default=True, help="Worker processes.")
+@click.option("--host", default=None,
+              help="Address to listen on [default: SAMVERKAN_HOST or 127.0.0.1].")
+@click.option("--port", default=None, type=int,
+              help="Port to listen on [default: SAMVERKAN_PORT or 8000].")
+@click.option("--demo", "with_demo", is_flag=True,
+              help="Also load the Swedish demo data (idempotent) and print the demo logins.")
+@click.option("--workers", default=1, show_default=True,
+              help="Worker processes (keep 1 on SQLite).")
 def serve(host: str | None, port: int | None, with_demo: bool, workers: int) -> None:
-    """Start the web service."""
+    """Start the web service.
+
+    Runs pending migrations and loads the reference geography first, so a fresh
+    database is ready to use. The database is SQLite in SAMVERKAN_DATA_DIR unless
+    SAMVERKAN_DATABASE_URL names a PostgreSQL database.
+    """
     import uvicorn
 
     from samverkan.settings import get_settings
@@ -93,7 +102,7 @@ def serve(host: str | None, port: int | None, with_demo: bool, workers: int) -> 
         from samverkan.demo import DEMO_USERS, load_demo
 
         _run(load_demo())
-        url = settings.public_url or f"http://{host}:{port}"
+        url = settings.public_url or f"http://{host}:{port}"  # the address asked for now
         click.echo(f"\nSamverkan körs på {url}")
         click.echo(f"  API-dokumentation: {url}/schema")
         click.echo(f"  Logga in: POST {url}/api/auth/login med någon av")
