@@ -45,6 +45,7 @@ async def _police_area(api) -> dict:
         "/api/reference/police-areas", json={"name": unique("Polisområde "), "police_region_id": nord["id"]}
     )
     assert response.status_code == 201, response.text
+    assert response.headers["etag"] == '"1"'
     return response.json()
 
 
@@ -89,3 +90,35 @@ async def test_a_local_police_area_needs_a_known_police_area(coordinator):
     )
     assert response.status_code == 400
     assert response.json()["extra"][0]["key"] == "police_area_id"
+
+
+async def test_a_police_area_answers_with_its_etag_and_names_are_unique(coordinator):
+    area = await _police_area(coordinator)
+    again = await coordinator.post(
+        "/api/reference/police-areas",
+        json={"name": area["name"], "police_region_id": area["police_region_id"]},
+    )
+    assert again.status_code == 409
+    assert again.json()["extra"][0]["key"] == "name"
+    assert "finns redan" in again.json()["detail"]
+
+
+async def test_local_police_area_names_are_unique_on_create_and_rename(coordinator):
+    area = await _police_area(coordinator)
+    body = {"police_area_id": area["id"], "municipality_codes": ["2580"]}
+    first = (await coordinator.post("/api/reference/local-police-areas",
+                                    json={"name": unique("LPO "), **body})).json()
+    second = await coordinator.post("/api/reference/local-police-areas",
+                                    json={"name": unique("LPO "), **body})
+    duplicate = await coordinator.post("/api/reference/local-police-areas",
+                                       json={"name": first["name"], **body})
+    assert duplicate.status_code == 409
+    assert duplicate.json()["extra"][0]["key"] == "name"
+    renamed = await coordinator.patch(
+        f"/api/reference/local-police-areas/{second.json()['id']}",
+        json={"name": first["name"]},
+        headers={"If-Match": second.headers["etag"]},
+    )
+    assert renamed.status_code == 409
+    unchanged = await coordinator.get(f"/api/reference/local-police-areas/{second.json()['id']}")
+    assert unchanged.json()["name"] == second.json()["name"]

@@ -57,9 +57,12 @@ class ReferenceController(Controller):
         return await service.police_areas()
 
     @post("/police-areas")
-    async def create_police_area(self, request: User, data: JSONBody[PoliceAreaCreate]) -> PoliceAreaRead:
+    async def create_police_area(
+        self, request: User, data: JSONBody[PoliceAreaCreate]
+    ) -> Response[PoliceAreaRead]:
         async with write_transaction():
-            return await service.create_police_area(request.user.actor, data)
+            area = await service.create_police_area(request.user.actor, data)
+        return with_etag(area, area.version, 201)
 
     @get("/local-police-areas")
     async def local_police_areas(self) -> list[LocalPoliceAreaRead]:

@@ -100,6 +100,16 @@ async def police_area_exists(area_id: int) -> bool:
     return await PoliceArea.exists().where(PoliceArea.id == area_id)
 
 
+async def police_area_named(name: str) -> int | None:
+    row = await PoliceArea.select(PoliceArea.id).where(PoliceArea.name == name).first()
+    return row["id"] if row else None
+
+
+async def local_police_area_named(name: str) -> int | None:
+    row = await LocalPoliceArea.select(LocalPoliceArea.id).where(LocalPoliceArea.name == name).first()
+    return row["id"] if row else None
+
+
 async def insert_police_area(name: str, police_region_id: int) -> int:
     result = await PoliceArea.insert(PoliceArea(name=name, police_region=police_region_id))
     return result[0]["id"]

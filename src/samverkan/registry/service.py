@@ -112,6 +112,8 @@ async def police_areas() -> list[PoliceAreaRead]:
 async def create_police_area(actor: Actor, data: PoliceAreaCreate) -> PoliceAreaRead:
     if not await repository.police_region_exists(data.police_region_id):
         raise InvalidInput("Okänd polisregion (unknown police region)", field="police_region_id")
+    if await repository.police_area_named(data.name) is not None:
+        raise _name_taken("Polisområdet", data.name)
     area_id = await repository.insert_police_area(data.name, data.police_region_id)
     area = PoliceAreaRead(id=area_id, name=data.name, police_region_id=data.police_region_id, version=1)
     await audit.record(actor, "create", "police_area", area_id, after=area)
@@ -139,8 +141,14 @@ async def _require_police_area(area_id: int) -> None:
         raise InvalidInput("Okänt polisområde (unknown police area)", field="police_area_id")
 
 
+def _name_taken(what: str, name: str) -> Conflict:
+    return Conflict(f"{what} {name!r} finns redan (name already registered)", field="name")
+
+
 async def create_local_police_area(actor: Actor, data: LocalPoliceAreaCreate) -> LocalPoliceAreaRead:
     await _require_police_area(data.police_area_id)
+    if await repository.local_police_area_named(data.name) is not None:
+        raise _name_taken("Lokalpolisområdet", data.name)
     ids = await municipality_ids(data.municipality_codes, "municipality_codes")
     area_id = await repository.insert_local_police_area(data.name, data.police_area_id)
     await repository.set_local_police_area_municipalities(area_id, ids)
@@ -160,6 +168,10 @@ async def update_local_police_area(
     if data.police_area_id is not None:
         await _require_police_area(data.police_area_id)
         values["police_area"] = data.police_area_id
+    if data.name is not None and await repository.local_police_area_named(data.name) not in (
+        None, area_id
+    ):
+        raise _name_taken("Lokalpolisområdet", data.name)
     if not await repository.update("local_police_area", area_id, before.version, values):
         raise stale()
     if data.municipality_codes is not None:
