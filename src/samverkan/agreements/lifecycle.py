@@ -51,6 +51,16 @@ COMMITMENT_STATUS_SV = {
 }
 
 
+def allowed_agreement_moves(current: A) -> list[A]:
+    """Where an agreement may go next, in lifecycle order (stable, for messages and docs)."""
+    return sorted(AGREEMENT_TRANSITIONS[current], key=list(A).index)
+
+
+def allowed_commitment_moves(current: C) -> list[C]:
+    """Where a commitment may go next, in lifecycle order (stable, for messages and docs)."""
+    return sorted(COMMITMENT_TRANSITIONS[current], key=list(C).index)
+
+
 def agreement_move_allowed(current: A, target: A) -> bool:
     return target in AGREEMENT_TRANSITIONS[current]
 

@@ -11,13 +11,13 @@ from samverkan.actor import Actor
 from samverkan.agreements import repository
 from samverkan.agreements.lifecycle import (
     AGREEMENT_STATUS_SV,
-    AGREEMENT_TRANSITIONS,
     CLOSED_AGREEMENT,
     COMMITMENT_STATUS_SV,
-    COMMITMENT_TRANSITIONS,
     CONFIRMED,
     SUBSTANCE,
     agreement_move_allowed,
+    allowed_agreement_moves,
+    allowed_commitment_moves,
     commitment_move_allowed,
 )
 from samverkan.agreements.repository import SORTABLE, Filters
@@ -196,6 +196,18 @@ async def _editable(agreement_id: int) -> AgreementStatus:
     return status
 
 
+def _illegal_move(subject: str, names_sv: dict, current, target, allowed: list) -> Conflict:
+    """409 for a move the lifecycle does not allow, naming the allowed moves in a fixed order."""
+    allowed_sv = ", ".join(names_sv[s] for s in allowed) or "inget"
+    allowed_en = ", ".join(s.value for s in allowed) or "none"
+    return Conflict(
+        f"{subject} som är {names_sv[current]} kan inte bli {names_sv[target]}; "
+        f"tillåtet: {allowed_sv} "
+        f"(illegal transition {current.value} → {target.value}; allowed: {allowed_en})",
+        field="status",
+    )
+
+
 async def _in_agreement(entity: str, agreement_id: int, row_id: int | None, field: str) -> None:
     if row_id is not None and row_id not in await repository.ids_in_agreement(
         entity, agreement_id, [row_id]
@@ -218,8 +230,11 @@ async def _contact_of(organization_id: int, contact_id: int | None, field: str) 
         )
 
 
-async def _saved(actor: Actor, entity: str, before, expected: int | None, values: dict, read):
-    """Write values over before (a Read model) if nobody changed it since; audit it."""
+async def _saved(
+    actor: Actor, entity: str, before, expected: int | None, values: dict, read,
+    action: str = "update",
+):
+    """Write values over before (a Read model) if nobody changed it since; audit it as action."""
     require_version(before.version, expected)
     if not values:
         return before
@@ -230,7 +245,7 @@ async def _saved(actor: Actor, entity: str, before, expected: int | None, values
         await repository.touch_agreement(agreement_id)
     after = await read(before.id)
     await audit.record(
-        actor, "update", entity, before.id, agreement_id=agreement_id, before=before, after=after
+        actor, action, entity, before.id, agreement_id=agreement_id, before=before, after=after
     )
     return after
 
@@ -324,12 +339,9 @@ async def change_agreement_status(
     require_version(before.version, expected)
     target = change.status
     if not agreement_move_allowed(before.status, target):
-        allowed = ", ".join(AGREEMENT_STATUS_SV[s] for s in AGREEMENT_TRANSITIONS[before.status])
-        raise Conflict(
-            f"En överenskommelse som är {AGREEMENT_STATUS_SV[before.status]} kan inte bli "
-            f"{AGREEMENT_STATUS_SV[target]}; tillåtet: {allowed or 'inget'} "
-            f"(illegal transition {before.status.value} → {target.value})",
-            field="status",
+        raise _illegal_move(
+            "En överenskommelse", AGREEMENT_STATUS_SV, before.status, target,
+            allowed_agreement_moves(before.status),
         )
     if target in (AgreementStatus.in_preparation, AgreementStatus.awaiting_signature,
                   AgreementStatus.active) and len(before.parties) < MIN_PARTIES:
@@ -619,12 +631,9 @@ async def change_commitment_status(
     await _editable(before.agreement_id)
     target = change.status
     if not commitment_move_allowed(before.status, target):
-        allowed = ", ".join(COMMITMENT_STATUS_SV[s] for s in COMMITMENT_TRANSITIONS[before.status])
-        raise Conflict(
-            f"Ett åtagande som är {COMMITMENT_STATUS_SV[before.status]} kan inte bli "
-            f"{COMMITMENT_STATUS_SV[target]}; tillåtet: {allowed or 'inget'} "
-            f"(illegal transition {before.status.value} → {target.value})",
-            field="status",
+        raise _illegal_move(
+            "Ett åtagande", COMMITMENT_STATUS_SV, before.status, target,
+            allowed_commitment_moves(before.status),
         )
     comment = (change.comment or "").strip() or None
     if target == CommitmentStatus.declined and not comment:
@@ -637,7 +646,7 @@ async def change_commitment_status(
         values.update(confirmed_by=actor.label, confirmed_at=now, confirmation_comment=comment)
     elif target == CommitmentStatus.proposed:
         values.update(confirmed_by=None, confirmed_at=None, confirmation_comment=None)
-    return await _saved(actor, "commitment", before, expected, values, commitment)
+    return await _saved(actor, "commitment", before, expected, values, commitment, action="status")
 
 
 # --- follow-ups ----------------------------------------------------------------------------
