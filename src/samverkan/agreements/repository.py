@@ -344,3 +344,23 @@ async def party_briefs(agreement_ids: list[int]) -> list[dict]:
 
 async def successor_exists(agreement_id: int) -> bool:
     return await Agreement.exists().where(Agreement.supersedes == agreement_id)
+
+
+# --- references between agreements and registration numbers ------------------------------
+
+
+async def agreement_link(agreement_id: int, link: str) -> int | None:
+    """The agreement that agreement_id's parent or supersedes column points at, if any."""
+    column = {"parent": Agreement.parent, "supersedes": Agreement.supersedes}[link]
+    found = await Agreement.select(column.as_alias("target")).where(
+        Agreement.id == agreement_id
+    ).first()
+    return found["target"] if found else None
+
+
+async def registration_number_taken(number: str, except_id: int | None = None) -> bool:
+    """Whether another agreement already has this diarienummer."""
+    where = Agreement.registration_number == number
+    if except_id is not None:
+        where = where & (Agreement.id != except_id)
+    return await Agreement.exists().where(where)

@@ -245,8 +245,8 @@ class AgreementCreate(Input):
     follow_up_cadence: Cadence | None = None
     local_police_area_id: Ref | None = None
     municipality_codes: list[MunicipalityCode] = Field(default_factory=list, max_length=50)
-    parent_id: int | None = Field(None, description="The agreement this one is part of")
-    supersedes_id: int | None = Field(None, description="The earlier agreement this replaces")
+    parent_id: Ref | None = Field(None, description="The agreement this one is part of")
+    supersedes_id: Ref | None = Field(None, description="The earlier agreement this replaces")
     parties: list[PartyCreate] = Field(default_factory=list, max_length=50)
 
 

@@ -281,6 +281,15 @@ async def _agreement_values(data: AgreementCreate | AgreementUpdate, current=Non
             "Periodens slut ligger före dess början (period_end is before period_start)",
             field="period_end",
         )
+    number = values.get("registration_number")
+    if number is not None and await repository.registration_number_taken(
+        number, current.id if current else None
+    ):
+        raise Conflict(
+            f"Diarienumret {number} används redan av en annan överenskommelse "
+            "(registration number already in use)",
+            field="registration_number",
+        )
     for key, column in (("local_police_area_id", "local_police_area"), ("parent_id", "parent"),
                         ("supersedes_id", "supersedes")):
         if key not in values:
@@ -291,13 +300,32 @@ async def _agreement_values(data: AgreementCreate | AgreementUpdate, current=Non
             continue
         if key == "local_police_area_id":
             await registry.require_local_police_area(value, key)
-        elif (current and value == current.id) or not await repository.agreement_exists(value):
+            continue
+        if (current and value == current.id) or not await repository.agreement_exists(value):
             raise InvalidInput(
                 "Hänvisningen måste gå till en annan, befintlig överenskommelse "
                 "(must refer to another existing agreement)",
                 field=key,
             )
+        if current and await _leads_to(value, column, current.id):
+            raise InvalidInput(
+                "Hänvisningen skulle bilda en cirkel: den överenskommelsen hänvisar redan, "
+                "direkt eller via andra, tillbaka till denna (would create a cycle)",
+                field=key,
+            )
     return values
+
+
+async def _leads_to(start: int, link: str, target: int) -> bool:
+    """Whether following link (parent or supersedes) from start reaches target."""
+    seen: set[int] = set()
+    current: int | None = start
+    while current is not None and current not in seen:
+        if current == target:
+            return True
+        seen.add(current)
+        current = await repository.agreement_link(current, link)
+    return False
 
 
 async def create_agreement(actor: Actor, data: AgreementCreate) -> AgreementRead:
@@ -578,12 +606,18 @@ async def parties(agreement_id: int) -> list[PartyRead]:
     return await _party_reads(await repository.parties_of([agreement_id]))
 
 
-async def _commitment_values(agreement_id: int, values: dict, party_id: int) -> dict:
+async def _commitment_values(
+    agreement_id: int, values: dict, party_id: int, contact_id: int | None
+) -> dict:
+    """Column values of a commitment owned by party_id with responsible contact contact_id.
+
+    The responsible contact must work for the owner's organisation, also when the owner
+    changes and the contact does not.
+    """
     await _in_agreement("party", agreement_id, party_id, "party_id")
     await _in_agreement("focus_area", agreement_id, values.get("focus_area_id"), "focus_area_id")
     owner = await party(party_id)
-    if "responsible_contact_id" in values:
-        await _contact_of(owner.organization.id, values["responsible_contact_id"], "responsible_contact_id")
+    await _contact_of(owner.organization.id, contact_id, "responsible_contact_id")
     for key in ("party_id", "focus_area_id", "responsible_contact_id"):
         if key in values:
             values[key.removesuffix("_id")] = values.pop(key)
@@ -592,7 +626,9 @@ async def _commitment_values(agreement_id: int, values: dict, party_id: int) -> 
 
 async def add_commitment(actor: Actor, agreement_id: int, data: CommitmentCreate) -> CommitmentRead:
     await _editable(agreement_id)
-    values = await _commitment_values(agreement_id, data.model_dump(), data.party_id)
+    values = await _commitment_values(
+        agreement_id, data.model_dump(), data.party_id, data.responsible_contact_id
+    )
     now = clock.now()
     values.update(
         status=CommitmentStatus.proposed, status_changed_at=now, created_at=now, updated_at=now
@@ -609,8 +645,13 @@ async def update_commitment(
     substance_changed = any(
         key in SUBSTANCE and getattr(before, key) != value for key, value in values.items()
     )
+    owner_or_contact_changed = "party_id" in values or "responsible_contact_id" in values
     values = await _commitment_values(
-        before.agreement_id, values, values.get("party_id", before.party_id)
+        before.agreement_id,
+        values,
+        values.get("party_id", before.party_id),
+        values.get("responsible_contact_id", before.responsible_contact_id)
+        if owner_or_contact_changed else None,
     )
     if substance_changed and before.status in CONFIRMED:
         # What the party confirmed is no longer what the commitment says.
