@@ -1,5 +1,7 @@
 """The service says whether it is healthy and documents its API."""
 
+import re
+
 
 async def test_health_reports_the_database(client, database):
     response = await client.get("/health")
@@ -36,3 +38,15 @@ async def test_interactive_api_page(client):
     assert "text/html" in response.headers["content-type"]
     assert "swagger-ui" in response.text
     assert "/api/agreements" in response.text  # the page carries this service's spec
+
+
+async def test_the_api_page_works_without_internet(client):
+    """Every script, style and icon the page loads is served by the service itself."""
+    page = (await client.get("/schema")).text
+    assets = re.findall(r'(?:src|href)=["\']([^"\']+)["\']', page)
+    assert any(asset.endswith("swagger-ui-bundle.js") for asset in assets)
+    for asset in assets:
+        assert asset.startswith("/"), f"{asset} is fetched from elsewhere"
+        response = await client.get(asset)
+        assert response.status_code == 200, asset
+        assert len(response.content) > 0

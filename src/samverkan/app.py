@@ -1,13 +1,15 @@
 """The application factory: wires routes, authentication, errors, OpenAPI and the database."""
 
 import sqlite3
+from pathlib import Path
 
 import asyncpg
 from litestar import Litestar, Router
 from litestar.exceptions import HTTPException
 from litestar.openapi import OpenAPIConfig
-from litestar.openapi.plugins import ScalarRenderPlugin, SwaggerRenderPlugin
+from litestar.openapi.plugins import SwaggerRenderPlugin
 from litestar.openapi.spec import Components, SecurityScheme
+from litestar.static_files import create_static_files_router
 
 from samverkan import __version__
 from samverkan.accounts.auth import AuthenticationMiddleware, writers_only
@@ -28,6 +30,20 @@ from samverkan.registry.controllers import (
     ReferenceController,
 )
 from samverkan.settings import Settings, get_settings
+
+
+STATIC_DIR = Path(__file__).parent / "static"
+# Swagger UI is served from the package (static/swagger-ui/README.md), never from a CDN.
+_SWAGGER = "/static/swagger-ui"
+
+
+def _swagger_ui() -> SwaggerRenderPlugin:
+    return SwaggerRenderPlugin(
+        js_url=f"{_SWAGGER}/swagger-ui-bundle.js",
+        css_url=f"{_SWAGGER}/swagger-ui.css",
+        standalone_preset_js_url=f"{_SWAGGER}/swagger-ui-standalone-preset.js",
+        favicon=f'<link rel="icon" type="image/png" href="{_SWAGGER}/favicon-32x32.png">',
+    )
 
 
 async def open_database() -> None:
@@ -61,7 +77,12 @@ def create_app(settings: Settings | None = None) -> Litestar:
         security=[{"bearer": []}, {"session": []}],
     )
     return Litestar(
-        route_handlers=[health, api],
+        route_handlers=[
+            health,
+            api,
+            create_static_files_router(path="/static", directories=[STATIC_DIR],
+                                       include_in_schema=False),
+        ],
         on_startup=[open_database],
         on_shutdown=[close_database],
         exception_handlers={
@@ -79,7 +100,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
                 "myndigheter, näringsliv och ideell sektor. Se docs/api.md."
             ),
             path="/schema",
-            render_plugins=[SwaggerRenderPlugin(), ScalarRenderPlugin()],
+            render_plugins=[_swagger_ui()],
             components=Components(
                 security_schemes={
                     "bearer": SecurityScheme(type="http", scheme="bearer",
