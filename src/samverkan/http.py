@@ -38,7 +38,9 @@ def expected_version(if_match: str | None, *, required: bool = True) -> int | No
     value = if_match.strip().removeprefix("W/").strip('"')
     if not value.isdigit():
         raise PreconditionFailed(
-            f"If-Match {if_match!r} är ingen version från denna tjänst", field="If-Match"
+            f"If-Match {if_match!r} är ingen version från denna tjänst; skicka ETag från "
+            "senaste GET (not a version this service issued)",
+            field="If-Match",
         )
     return int(value)
 
