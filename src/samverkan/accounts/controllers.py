@@ -2,6 +2,7 @@
 
 from litestar import Controller, Request, Response, delete, get, post
 from litestar.datastructures import Cookie
+from litestar.exceptions import TooManyRequestsException
 from litestar.params import JSONBody
 
 from samverkan.accounts import service
@@ -40,8 +41,18 @@ class AuthController(Controller):
     @post("/login", exclude_from_auth=True, status_code=200)
     async def login(self, data: JSONBody[LoginRequest]) -> Response[UserRead]:
         """Sign in with e-mail and password; answers with a session cookie."""
-        async with write_transaction():
-            user, token = await service.login(data.email, data.password)
+        try:
+            async with write_transaction():
+                user, token = await service.login(data.email, data.password)
+        except service.LoginThrottled as exc:
+            raise TooManyRequestsException(
+                detail=exc.detail, headers={"Retry-After": str(exc.retry_after)}
+            ) from None
+        except service.LoginRefused:
+            # The login's own transaction was rolled back; the failure must outlive it.
+            async with write_transaction():
+                await service.record_login_failure(data.email)
+            raise
         max_age = get_settings().session_absolute_hours * 3600
         body = UserRead(id=user.id, email=user.email, name=user.name, role=user.role, active=True)
         return Response(body, cookies=[_session_cookie(token, max_age)])

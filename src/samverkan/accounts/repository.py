@@ -28,14 +28,20 @@ async def email_taken(email: str) -> bool:
     return await User.exists().where(User.email == email)
 
 
-async def recent_failures(email: str, since: datetime) -> int:
-    return await LoginFailure.count().where(
+async def recent_failures(email: str, since: datetime) -> list[datetime]:
+    """When an address failed to sign in since a moment, newest first."""
+    rows = await LoginFailure.select(LoginFailure.failed_at).where(
         (LoginFailure.email == email) & (LoginFailure.failed_at >= since)
-    )
+    ).order_by(LoginFailure.failed_at, ascending=False)
+    return [row["failed_at"] for row in rows]
 
 
 async def insert_failure(email: str, at: datetime) -> None:
     await LoginFailure.insert(LoginFailure(email=email, failed_at=at))
+
+
+async def delete_failures_before(moment: datetime) -> None:
+    await LoginFailure.delete().where(LoginFailure.failed_at < moment)
 
 
 async def clear_failures(email: str) -> None:
@@ -110,5 +116,9 @@ async def touch_token(token_id: int, now: datetime) -> None:
     await ApiToken.update({ApiToken.last_used_at: now}).where(ApiToken.id == token_id)
 
 
-async def revoke_token(token_id: int, now: datetime) -> None:
-    await ApiToken.update({ApiToken.revoked_at: now}).where(ApiToken.id == token_id)
+async def revoke_token(token_id: int, now: datetime) -> bool:
+    """Revoke a live token; False if it was already revoked (by this or another request)."""
+    rows = await ApiToken.update({ApiToken.revoked_at: now}).where(
+        (ApiToken.id == token_id) & ApiToken.revoked_at.is_null()
+    ).returning(ApiToken.id)
+    return bool(rows)

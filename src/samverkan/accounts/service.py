@@ -1,5 +1,6 @@
 """Rules of accounts: who may sign in, how sessions and API tokens live and end."""
 
+import math
 from dataclasses import dataclass
 from datetime import timedelta
 
@@ -37,24 +38,44 @@ class LoginRefused(SamverkanError):
     status_code = 401
 
 
+class LoginThrottled(TooManyRequests):
+    """Too many failed logins for an address; retry_after is in whole seconds."""
+
+    def __init__(self, retry_after: int) -> None:
+        super().__init__(
+            "För många misslyckade inloggningar; försök igen om en stund "
+            "(too many failed logins, try again later)"
+        )
+        self.retry_after = retry_after
+
+
 def _current(row: dict) -> CurrentUser:
     return CurrentUser(id=row["id"], email=row["email"], name=row["name"], role=Role(row["role"]))
 
 
+def _failure_window() -> timedelta:
+    return timedelta(minutes=get_settings().login_failure_window_minutes)
+
+
 async def login(email: str, password: str) -> tuple[CurrentUser, str]:
-    """Check a password and open a session; returns the user and the cookie value."""
+    """Check a password and open a session; returns the user and the cookie value.
+
+    A refusal (LoginRefused) rolls back the caller's transaction, so the failure is not
+    recorded here: the caller records it with record_login_failure in a transaction of
+    its own, or it would vanish with the rollback and throttling would never start.
+    """
     settings = get_settings()
     now = clock.now()
     email = email.lower()
-    window = now - timedelta(minutes=settings.login_failure_window_minutes)
-    if await repository.recent_failures(email, window) >= settings.login_max_failures:
-        raise TooManyRequests(
-            "För många misslyckade inloggningar; försök igen om en stund "
-            "(too many failed logins, try again later)"
-        )
+    window = _failure_window()
+    failures = await repository.recent_failures(email, now - window)
+    if len(failures) >= settings.login_max_failures:
+        # Signing in is possible again once the failure that keeps the count at the limit
+        # has left the window.
+        frees_at = failures[settings.login_max_failures - 1] + window
+        raise LoginThrottled(max(1, math.ceil((frees_at - now).total_seconds())))
     row = await repository.user_by_email(email)
     if not verify_password(row["password_hash"] if row else None, password) or not row["active"]:
-        await repository.insert_failure(email, now)
         raise LoginRefused("Fel e-postadress eller lösenord (wrong e-mail or password)")
     await repository.clear_failures(email)
     await repository.delete_expired_sessions(now)
@@ -62,6 +83,13 @@ async def login(email: str, password: str) -> tuple[CurrentUser, str]:
     expires_at = now + timedelta(hours=settings.session_absolute_hours)
     await repository.insert_session(token_hash(token), row["id"], now, expires_at)
     return _current(row), token
+
+
+async def record_login_failure(email: str) -> None:
+    """Count a failed login against the address, and forget failures too old to count."""
+    now = clock.now()
+    await repository.insert_failure(email.lower(), now)
+    await repository.delete_failures_before(now - _failure_window())
 
 
 async def logout(token: str) -> None:
@@ -146,10 +174,16 @@ async def api_tokens(user_id: int) -> list[TokenRead]:
 
 
 async def revoke_api_token(actor: Actor, user_id: int, token_id: int) -> TokenRead:
+    """Revoke one of the user's own tokens; another user's token is not found (404)."""
     before = await repository.token(token_id, user_id)
     if before is None:
         raise NotFound("API-nyckeln finns inte (token not found)")
-    await repository.revoke_token(token_id, clock.now())
+    # Conditional on revoked_at still being empty, so two revokes, even concurrent ones,
+    # cannot both succeed and write two audit events.
+    if before["revoked_at"] is not None or not await repository.revoke_token(
+        token_id, clock.now()
+    ):
+        raise Conflict("API-nyckeln är redan återkallad (token already revoked)")
     after = TokenRead(**await repository.token(token_id, user_id))
     await audit.record(actor, "revoke", "api_token", token_id, before=TokenRead(**before), after=after)
     return after
