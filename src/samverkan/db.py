@@ -95,6 +95,19 @@ async def make_append_only(engine: Engine, table: str) -> None:
         )
 
 
+async def refuse_truncate(engine: Engine, table: str) -> None:
+    """TRUNCATE fires no row triggers on PostgreSQL; refuse it with a statement trigger.
+
+    SQLite has no TRUNCATE: its DELETE without WHERE already meets the row trigger.
+    """
+    if engine.engine_type == "sqlite":
+        return
+    await engine.run_ddl(
+        f'CREATE TRIGGER "{table}_no_truncate" BEFORE TRUNCATE ON "{table}" '
+        "FOR EACH STATEMENT EXECUTE FUNCTION samverkan_refuse_change()"
+    )
+
+
 # --- what a refusal means --------------------------------------------------------------
 
 

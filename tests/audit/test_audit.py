@@ -7,7 +7,7 @@ import pytest
 from samverkan import clock
 from samverkan.audit import service as audit
 from samverkan.audit.tables import AuditEvent
-from samverkan.db import classify_integrity_error
+from samverkan.db import classify_integrity_error, is_sqlite
 from tests.factories import unique
 
 
@@ -70,6 +70,17 @@ async def test_the_database_refuses_to_change_the_audit_trail(coordinator, state
 
     [still] = await audit.entity_history("organization", organization["id"])
     assert still == event
+
+
+async def test_truncate_cannot_empty_the_audit_trail(coordinator):
+    organization = await coordinator.organization()
+    # SQLite has no TRUNCATE; a DELETE without WHERE is its equivalent.
+    statement = "DELETE FROM audit_event" if is_sqlite() else "TRUNCATE audit_event"
+    with pytest.raises(Exception) as refused:
+        await AuditEvent.raw(statement)
+    refusal = classify_integrity_error(refused.value)
+    assert refusal is not None and refusal.kind == "append_only", refused.value
+    assert len(await audit.entity_history("organization", organization["id"])) == 1
 
 
 async def test_a_stale_update_leaves_no_audit_event(coordinator):
