@@ -1,32 +1,60 @@
 """The suite runs against a real database: SQLite by default, PostgreSQL when
-SAMVERKAN_DATABASE_URL points at one (`make test` runs both)."""
+SAMVERKAN_DATABASE_URL points at one (`make test` runs both).
 
+On PostgreSQL each run works in a database of its own, created on the server named by the
+URL (e.g. `test_3f9a1c2b` beside `test`) and dropped afterwards, so that runs at the same
+time never disturb each other and nothing in `test` itself is touched.
+"""
+
+import asyncio
+import atexit
 import os
 import tempfile
+import uuid
+
+import asyncpg
 
 # Settings and the engine are read once, at import: choose the database before anything
 # from samverkan is imported.
 os.environ.setdefault("PICCOLO_CONF", "samverkan.conf")
 os.environ["SAMVERKAN_ENVIRONMENT"] = "test"
+
+
+async def _create_private_database(url: str) -> str:
+    base, name = url.rsplit("/", 1)
+    private = f"{name.split('?')[0]}_{uuid.uuid4().hex[:8]}"
+    connection = await asyncpg.connect(url)
+    try:
+        await connection.execute(f'CREATE DATABASE "{private}"')
+    finally:
+        await connection.close()
+    atexit.register(lambda: asyncio.run(_drop_database(url, private)))
+    return f"{base}/{private}"
+
+
+async def _drop_database(url: str, name: str) -> None:
+    connection = await asyncpg.connect(url)
+    try:
+        await connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    finally:
+        await connection.close()
+
+
 if not os.environ.get("SAMVERKAN_DATABASE_URL"):
     os.environ["SAMVERKAN_DATABASE_URL"] = ""
     os.environ["SAMVERKAN_DATA_DIR"] = tempfile.mkdtemp(prefix="samverkan-test-")
+elif not os.environ.get("SAMVERKAN_TEST_DATABASE_CREATED"):
+    # Subprocesses started by tests inherit the private database from the environment.
+    os.environ["SAMVERKAN_DATABASE_URL"] = asyncio.run(
+        _create_private_database(os.environ["SAMVERKAN_DATABASE_URL"])
+    )
+    os.environ["SAMVERKAN_TEST_DATABASE_CREATED"] = "1"
 
-import asyncpg
-import httpx
-import pytest
+import httpx  # noqa: E402
+import pytest  # noqa: E402
 
-from samverkan.settings import get_settings
-from tests.factories import Api, make_user
-
-
-async def _reset_postgres(url: str) -> None:
-    """Start from an empty schema, so migrations edited since the last run apply cleanly."""
-    connection = await asyncpg.connect(url)
-    try:
-        await connection.execute("DROP SCHEMA public CASCADE; CREATE SCHEMA public;")
-    finally:
-        await connection.close()
+from samverkan.settings import get_settings  # noqa: E402
+from tests.factories import Api, make_user  # noqa: E402
 
 
 @pytest.fixture(scope="session")
@@ -38,8 +66,6 @@ async def database():
     from samverkan.registry import service as registry
 
     settings = get_settings()
-    if not settings.is_sqlite:
-        await _reset_postgres(settings.database_url)
     result = await run_forwards("all")
     assert result.success, result.message
     async with write_transaction():

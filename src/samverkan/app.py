@@ -31,7 +31,6 @@ from samverkan.registry.controllers import (
 )
 from samverkan.settings import Settings, get_settings
 
-
 STATIC_DIR = Path(__file__).parent / "static"
 # Swagger UI is served from the package (static/swagger-ui/README.md), never from a CDN.
 _SWAGGER = "/static/swagger-ui"
