@@ -29,6 +29,7 @@ from samverkan.registry.controllers import (
     OrganizationController,
     ReferenceController,
 )
+from samverkan.reminders.controllers import OutboxController, PlannedRemindersController
 from samverkan.settings import Settings, get_settings
 
 STATIC_DIR = Path(__file__).parent / "static"
@@ -53,6 +54,22 @@ async def open_database() -> None:
         )
 
 
+async def start_worker(app: Litestar) -> None:
+    """On the embedded default, serve also runs the reminder worker (docs/reminders.md)."""
+    if get_settings().runs_worker_in_serve:
+        from samverkan.scheduler import build_scheduler
+
+        scheduler = build_scheduler()
+        scheduler.start()
+        app.state.scheduler = scheduler
+
+
+async def stop_worker(app: Litestar) -> None:
+    scheduler = getattr(app.state, "scheduler", None)
+    if scheduler is not None:
+        scheduler.shutdown(wait=False)
+
+
 async def close_database() -> None:
     if DB.engine_type == "postgres" and DB.pool is not None:
         await DB.close_connection_pool()
@@ -70,6 +87,8 @@ def create_app(settings: Settings | None = None) -> Litestar:
             ContactController,
             AgreementController,
             CommitmentController,
+            OutboxController,
+            PlannedRemindersController,
         ],
         middleware=[AuthenticationMiddleware],
         guards=[writers_only],
@@ -82,8 +101,8 @@ def create_app(settings: Settings | None = None) -> Litestar:
             create_static_files_router(path="/static", directories=[STATIC_DIR],
                                        include_in_schema=False),
         ],
-        on_startup=[open_database],
-        on_shutdown=[close_database],
+        on_startup=[open_database, start_worker],
+        on_shutdown=[stop_worker, close_database],
         exception_handlers={
             SamverkanError: handle_samverkan_error,
             sqlite3.IntegrityError: handle_database_error,

@@ -176,6 +176,129 @@ def create_token(email: str, name: str, days: int | None) -> None:
                err=True)
 
 
+@main.command()
+def worker() -> None:
+    """Run the scheduled jobs (reminder sweeps, e-mail delivery) until stopped."""
+    import logging
+
+    from samverkan.scheduler import run_forever
+
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    _run(_migrate(quiet=True))
+    click.echo("Samverkan worker: påminnelser och utskick körs (Ctrl+C avslutar).")
+
+    async def run():
+        from samverkan.app import close_database, open_database
+
+        await open_database()
+        try:
+            await run_forever()
+        finally:
+            await close_database()
+
+    try:
+        _run(run())
+    except KeyboardInterrupt:
+        pass
+
+
+def _moment(value: str | None):
+    from datetime import UTC, datetime
+    from zoneinfo import ZoneInfo
+
+    from samverkan.settings import get_settings
+
+    if value is None:
+        return datetime.now(UTC)
+    try:
+        moment = datetime.fromisoformat(value)
+    except ValueError:
+        raise click.BadParameter(f"{value!r} är ingen ISO-tidpunkt, t.ex. 2026-12-01T07:00") from None
+    if moment.tzinfo is None:  # a local time, as people in Sweden mean it
+        moment = moment.replace(tzinfo=ZoneInfo(get_settings().timezone))
+    return moment.astimezone(UTC)
+
+
+@main.group()
+def reminders() -> None:
+    """Reminder sweeps and their preview."""
+
+
+@reminders.command("run")
+@click.option("--once", is_flag=True, required=True, help="One sweep and one delivery pass.")
+@click.option("--now", default=None, help="Act as if it were this time (ISO 8601; local if "
+              "no offset), e.g. 2026-12-01T07:00.")
+def reminders_run(once: bool, now: str | None) -> None:
+    """Sweep for reminders that are due and deliver the outbox, now."""
+    from samverkan.reminders import service
+
+    moment = _moment(now)
+    _run(_migrate(quiet=True))
+
+    async def run():
+        from samverkan.app import close_database, open_database
+
+        await open_database()
+        try:
+            return await service.run_once(moment)
+        finally:
+            await close_database()
+
+    swept, delivered = _run(run())
+    click.echo(f"Svep {moment.isoformat()}: {swept.occurrences} påminnelser förfallna, "
+               f"{swept.digests} nya sammanställningar.")
+    click.echo(f"Utskick: {delivered.sent} skickade, {delivered.retrying} försöks igen, "
+               f"{delivered.failed} misslyckade."
+               + (" E-postservern svarar inte; försöker senare." if delivered.server_unavailable
+                  else ""))
+
+
+@reminders.command("preview")
+@click.argument("agreement_id", type=int)
+@click.option("--days", default=120, show_default=True, help="How far ahead.")
+def reminders_preview(agreement_id: int, days: int) -> None:
+    """Show the reminders recorded and planned for an agreement."""
+    from samverkan.reminders import service
+
+    for item in _run(service.planned(agreement_id, days)):
+        click.echo(f"{item.due_on}  {item.state:9}  {item.recipient:30}  {item.text}")
+
+
+@main.group()
+def outbox() -> None:
+    """The e-mail outbox."""
+
+
+@outbox.command("list")
+@click.option("--status", type=click.Choice(["pending", "sending", "sent", "failed", "cancelled"]))
+@click.option("--limit", default=50, show_default=True)
+def outbox_list(status: str | None, limit: int) -> None:
+    """List messages, newest first."""
+    from samverkan.reminders import service
+
+    items, total = _run(service.outbox(status, limit, 0))
+    for m in items:
+        click.echo(f"{m.id:6}  {m.status.value:9}  {m.attempts}  {m.recipient:30}  {m.subject}"
+                   + (f"  [{m.last_error}]" if m.last_error else ""))
+    click.echo(f"{total} meddelanden.", err=True)
+
+
+@outbox.command("retry")
+@click.argument("message_id", type=int)
+def outbox_retry(message_id: int) -> None:
+    """Send a failed message again."""
+    from samverkan.actor import Actor
+    from samverkan.db import write_transaction
+    from samverkan.reminders import service
+
+    async def retry():
+        async with write_transaction():
+            return await service.retry(Actor.system("cli"), message_id)
+
+    message = _run_refusing(retry())
+    click.echo(f"Meddelande {message.id} till {message.recipient} skickas vid nästa utskick.")
+
+
 def _validated(model, **values):
     from pydantic import ValidationError
 

@@ -29,5 +29,6 @@ APP_REGISTRY = AppRegistry(
         "samverkan.accounts.piccolo_app",
         "samverkan.audit.piccolo_app",
         "samverkan.agreements.piccolo_app",
+        "samverkan.reminders.piccolo_app",
     ]
 )

@@ -37,6 +37,39 @@ class Settings(BaseSettings):
 
     max_page_size: int = 200
 
+    # --- reminders (docs/reminders.md) ----------------------------------------------------
+    timezone: str = "Europe/Stockholm"
+    reminders_disabled: list[str] = Field(
+        default_factory=list,
+        description='Rules switched off, e.g. ["commitment_overdue"]; see docs/reminders.md.',
+    )
+    reminder_commitment_due_days: list[int] = Field(default_factory=lambda: [14, 3])
+    reminder_overdue_repeat_days: int = Field(7, ge=1)
+    reminder_unconfirmed_days: int = Field(7, ge=1)
+    reminder_meeting_days: int = Field(7, ge=1)
+    reminder_agreement_ending_days: list[int] = Field(default_factory=lambda: [90, 30])
+    reminder_renewal_days: int = Field(60, ge=1)
+    # The worker sweeps at five past every hour in this range (local time), and at start.
+    reminder_sweep_hours: str = "6-20"
+    # serve runs the worker in-process: default on SQLite (the embedded default), off otherwise.
+    worker_in_serve: bool | None = None
+
+    # --- mail -----------------------------------------------------------------------------
+    mail_backend: Literal["file", "smtp"] = "file"
+    mail_dir: Path | None = Field(None, description="Where the file backend writes .eml files")
+    mail_sender: str = "Samverkan <samverkan@localhost>"
+    smtp_host: str = "localhost"
+    smtp_port: int = 587
+    smtp_security: Literal["starttls", "tls", "none"] = "starttls"
+    smtp_username: str = ""
+    smtp_password: str = ""
+    smtp_timeout_seconds: float = 30.0
+    outbox_max_attempts: int = Field(8, ge=1)
+    outbox_retry_base_seconds: int = Field(60, ge=1)
+    outbox_retry_max_seconds: int = Field(6 * 3600, ge=1)
+    outbox_claim_timeout_minutes: int = Field(15, ge=1)
+    outbox_batch_size: int = Field(100, ge=1)
+
     @property
     def is_sqlite(self) -> bool:
         return not self.database_url or self.database_url.startswith("sqlite:")
@@ -50,6 +83,14 @@ class Settings(BaseSettings):
     @property
     def secure_cookies(self) -> bool:
         return self.environment == "production"
+
+    @property
+    def mail_path(self) -> Path:
+        return self.mail_dir or self.data_dir / "mail"
+
+    @property
+    def runs_worker_in_serve(self) -> bool:
+        return self.is_sqlite if self.worker_in_serve is None else self.worker_in_serve
 
     @property
     def base_url(self) -> str:
