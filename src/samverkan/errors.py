@@ -74,8 +74,7 @@ def handle_database_error(request: Request, exc: Exception) -> Response:
     """The database's constraints are the last line: a refusal is a 4xx, never a 500."""
     refusal = classify_integrity_error(exc)
     if refusal is None:
-        request.logger.exception("unexpected database error")
-        return Response(error_body(500, "Internt fel"), status_code=500)
+        return handle_unexpected_error(request, exc)
     status_code, text = _REFUSAL_TEXT[refusal.kind]
     return Response(error_body(status_code, f"{text}: {refusal.detail}"), status_code=status_code)
 
