@@ -15,6 +15,12 @@ async def user_by_id(user_id: int) -> dict | None:
     return await User.select(*_USER).where(User.id == user_id).first()
 
 
+async def users_by_ids(user_ids: list[int]) -> list[dict]:
+    if not user_ids:
+        return []
+    return await User.select(*_USER).where(User.id.is_in(user_ids))
+
+
 async def users() -> list[dict]:
     return await User.select(*_USER).order_by(User.email)
 

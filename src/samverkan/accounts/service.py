@@ -146,6 +146,12 @@ async def users() -> list[UserRead]:
     return [UserRead(**row) for row in await repository.users()]
 
 
+async def users_by_ids(ids: list[int]) -> dict[int, UserRead]:
+    """The users with these ids, active or not (UserRead.active tells), by id."""
+    rows = await repository.users_by_ids(sorted(set(ids)))
+    return {row["id"]: UserRead(**row) for row in rows}
+
+
 async def user_by_email(email: str) -> UserRead | None:
     row = await repository.user_by_email(email.lower())
     return UserRead(**row) if row else None

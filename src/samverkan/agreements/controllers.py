@@ -19,6 +19,7 @@ from samverkan.agreements.schemas import (
     CommitmentRead,
     CommitmentStatusChange,
     CommitmentUpdate,
+    CoordinatorAdd,
     FocusAreaCreate,
     FocusAreaRead,
     FocusAreaUpdate,
@@ -133,6 +134,22 @@ class AgreementController(Controller):
         limit = _page_size(limit)
         items, total = await service.history(agreement_id, limit, offset)
         return Page(items=items, total=total, limit=limit, offset=offset)
+
+    # --- coordinators ----------------------------------------------------------------------
+
+    @post("/{agreement_id:int}/coordinators")
+    async def add_coordinator(
+        self, request: User, agreement_id: PathId, data: JSONBody[CoordinatorAdd]
+    ) -> Response[AgreementRead]:
+        """Make an active user a coordinator; answers with the agreement and its new ETag."""
+        async with write_transaction():
+            updated = await service.add_coordinator(request.user.actor, agreement_id, data.user_id)
+        return with_etag(updated, updated.version, 201)
+
+    @delete("/{agreement_id:int}/coordinators/{user_id:int}")
+    async def remove_coordinator(self, request: User, agreement_id: PathId, user_id: PathId) -> None:
+        async with write_transaction():
+            await service.remove_coordinator(request.user.actor, agreement_id, user_id)
 
     # --- parties ---------------------------------------------------------------------------
 

@@ -15,6 +15,10 @@ AGREEMENT_TRANSITIONS: dict[A, frozenset[A]] = {
 
 # Ended and superseded agreements are the record of what was agreed: read-only.
 CLOSED_AGREEMENT = frozenset({A.ended, A.superseded})
+# Agreements whose commitments and meetings are reminded about: past the draft, not yet over.
+LIVE_AGREEMENT = frozenset({A.in_preparation, A.awaiting_signature, A.active, A.under_revision})
+# Agreements that apply now, and so can come to an end.
+IN_FORCE_AGREEMENT = frozenset({A.active, A.under_revision})
 
 COMMITMENT_TRANSITIONS: dict[C, frozenset[C]] = {
     C.proposed: frozenset({C.confirmed, C.declined, C.cancelled}),
@@ -25,6 +29,9 @@ COMMITMENT_TRANSITIONS: dict[C, frozenset[C]] = {
     C.not_done: frozenset(),
     C.cancelled: frozenset(),
 }
+
+# Commitments still to be carried out: reminded about when due or overdue.
+OPEN_COMMITMENT = frozenset({C.proposed, C.confirmed, C.in_progress})
 
 # Changing what a confirmed commitment says makes the confirmation void.
 CONFIRMED = frozenset({C.confirmed})

@@ -1,11 +1,14 @@
 """Every query of agreements and what they contain."""
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 
 from samverkan import clock
 from samverkan.agreements.tables import (
     Agreement,
+    AgreementCoordinator,
+    AgreementKind,
     AgreementMunicipality,
     Commitment,
     FocusArea,
@@ -55,6 +58,7 @@ _PARTY = (
     Party.primary_contact.as_alias("primary_contact_id"),
     Party.signatory_name,
     Party.signatory_title,
+    Party.signatory_email,
     Party.signed_on,
     Party.signed_place,
     Party.signature_method,
@@ -107,6 +111,9 @@ _FOLLOW_UP = (
     FollowUp.kind,
     FollowUp.title,
     FollowUp.notes,
+    FollowUp.start_time,
+    FollowUp.duration_minutes,
+    FollowUp.location,
     FollowUp.version,
 )
 
@@ -253,6 +260,41 @@ async def set_outcomes(follow_up_id: int, outcomes: list[dict]) -> None:
         )
 
 
+# --- coordinators --------------------------------------------------------------------------
+
+
+async def coordinators_of(agreement_ids: list[int]) -> list[dict]:
+    """(agreement_id, user_id) of the agreements' coordinators, in the order they were added."""
+    if not agreement_ids:
+        return []
+    return await AgreementCoordinator.select(
+        AgreementCoordinator.agreement.as_alias("agreement_id"), AgreementCoordinator.user_id
+    ).where(AgreementCoordinator.agreement.is_in(_distinct(agreement_ids))).order_by(
+        AgreementCoordinator.id
+    )
+
+
+async def is_coordinator(agreement_id: int, user_id: int) -> bool:
+    return await AgreementCoordinator.exists().where(
+        (AgreementCoordinator.agreement == agreement_id) & (AgreementCoordinator.user_id == user_id)
+    )
+
+
+async def add_coordinator(agreement_id: int, user_id: int) -> int:
+    result = await AgreementCoordinator.insert(
+        AgreementCoordinator(agreement=agreement_id, user_id=user_id)
+    )
+    return result[0]["id"]
+
+
+async def remove_coordinator(agreement_id: int, user_id: int) -> int | None:
+    """Delete the link; its row id, or None when the user was not a coordinator."""
+    rows = await AgreementCoordinator.delete().where(
+        (AgreementCoordinator.agreement == agreement_id) & (AgreementCoordinator.user_id == user_id)
+    ).returning(AgreementCoordinator.id)
+    return rows[0]["id"] if rows else None
+
+
 async def ids_in_agreement(entity: str, agreement_id: int, ids: list[int]) -> set[int]:
     """Which of ids are rows of entity belonging to agreement_id."""
     if not ids:
@@ -364,3 +406,150 @@ async def registration_number_taken(number: str, except_id: int | None = None) -
     if except_id is not None:
         where = where & (Agreement.id != except_id)
     return await Agreement.exists().where(where)
+
+
+# --- what is due (reminders) ---------------------------------------------------------------
+# Each query is led by a range on an indexed date (or status and timestamp) and joins only
+# the agreement and the party of the rows in range, so a sweep reads what is due, not
+# everything that exists.
+
+
+def _distinct(ids: Iterable[int]) -> list[int]:
+    return list(dict.fromkeys(ids))
+
+
+_DUE = (
+    Commitment.id.as_alias("commitment_id"),
+    Commitment.title,
+    Commitment.due_date,
+    Commitment.status,
+    Commitment.status_changed_at,
+    Commitment.agreement.as_alias("agreement_id"),
+    Commitment.agreement.title.as_alias("agreement_title"),
+    Commitment.agreement.registration_number.as_alias("agreement_registration_number"),
+    Commitment.party.as_alias("party_id"),
+    Commitment.party.organization.as_alias("organization_id"),
+    Commitment.responsible_contact.as_alias("responsible_contact_id"),
+    Commitment.party.primary_contact.as_alias("primary_contact_id"),
+)
+
+
+async def _commitments_due(condition, open_statuses: list[str], live: list[str], order) -> list[dict]:
+    return await Commitment.select(*_DUE).where(
+        condition
+        & Commitment.status.is_in(open_statuses)
+        & Commitment.agreement.status.is_in(live)
+    ).order_by(order).order_by(Commitment.id)
+
+
+async def commitments_due_between(
+    first: date, last: date, open_statuses: list[str], live: list[str]
+) -> list[dict]:
+    return await _commitments_due(
+        (Commitment.due_date >= first) & (Commitment.due_date <= last),
+        open_statuses, live, Commitment.due_date,
+    )
+
+
+async def commitments_due_before(before: date, open_statuses: list[str], live: list[str]) -> list[dict]:
+    return await _commitments_due(
+        Commitment.due_date < before, open_statuses, live, Commitment.due_date
+    )
+
+
+async def commitments_in_status_since(
+    status: str, cutoff: datetime, live: list[str]
+) -> list[dict]:
+    return await _commitments_due(
+        Commitment.status_changed_at <= cutoff, [status], live, Commitment.status_changed_at
+    )
+
+
+async def commitment_due(commitment_id: int, open_statuses: list[str], live: list[str]) -> dict | None:
+    rows = await _commitments_due(
+        Commitment.id == commitment_id, open_statuses, live, Commitment.id
+    )
+    return rows[0] if rows else None
+
+
+async def meetings_between(first: date, last: date, kind: str, live: list[str]) -> list[dict]:
+    return await FollowUp.select(
+        FollowUp.id.as_alias("follow_up_id"),
+        FollowUp.agreement.as_alias("agreement_id"),
+        FollowUp.agreement.title.as_alias("agreement_title"),
+        FollowUp.date,
+        FollowUp.start_time,
+        FollowUp.duration_minutes,
+        FollowUp.location,
+        FollowUp.title,
+        FollowUp.notes,
+        FollowUp.version,
+    ).where(
+        (FollowUp.date >= first)
+        & (FollowUp.date <= last)
+        & (FollowUp.kind == kind)
+        & FollowUp.agreement.status.is_in(live)
+    ).order_by(FollowUp.date).order_by(FollowUp.id)
+
+
+async def primary_contacts_of(agreement_ids: list[int]) -> list[dict]:
+    """(agreement_id, primary_contact_id) of every party that has one, in party order."""
+    if not agreement_ids:
+        return []
+    return await Party.select(
+        Party.agreement.as_alias("agreement_id"),
+        Party.primary_contact.as_alias("primary_contact_id"),
+    ).where(
+        Party.agreement.is_in(_distinct(agreement_ids)) & Party.primary_contact.is_not_null()
+    ).order_by(Party.id)
+
+
+async def agreements_ending_between(first: date, last: date, statuses: list[str]) -> list[dict]:
+    return await Agreement.select(
+        Agreement.id.as_alias("agreement_id"),
+        Agreement.title,
+        Agreement.kind,
+        Agreement.period_start,
+        Agreement.period_end,
+        Agreement.registration_number,
+        Agreement.parent.as_alias("parent_id"),
+    ).where(
+        (Agreement.period_end >= first)
+        & (Agreement.period_end <= last)
+        & Agreement.status.is_in(statuses)
+    ).order_by(Agreement.period_end).order_by(Agreement.id)
+
+
+async def signatories_of(agreement_ids: list[int]) -> list[dict]:
+    """Signatories with an e-mail address, in party order."""
+    if not agreement_ids:
+        return []
+    return await Party.select(
+        Party.agreement.as_alias("agreement_id"),
+        Party.signatory_name.as_alias("name"),
+        Party.signatory_email.as_alias("email"),
+    ).where(
+        Party.agreement.is_in(_distinct(agreement_ids)) & Party.signatory_email.is_not_null()
+    ).order_by(Party.id)
+
+
+async def superseded_ids(agreement_ids: list[int]) -> set[int]:
+    """Which of agreement_ids another agreement supersedes."""
+    if not agreement_ids:
+        return set()
+    rows = await Agreement.select(Agreement.supersedes.as_alias("supersedes_id")).where(
+        Agreement.supersedes.is_in(_distinct(agreement_ids))
+    )
+    return {r["supersedes_id"] for r in rows}
+
+
+async def citizen_promise_starts(parent_ids: list[int]) -> list[dict]:
+    """(parent_id, period_start) of every citizen promise under one of parent_ids."""
+    if not parent_ids:
+        return []
+    return await Agreement.select(
+        Agreement.parent.as_alias("parent_id"), Agreement.period_start
+    ).where(
+        (Agreement.kind == AgreementKind.citizen_promise)
+        & Agreement.parent.is_in(_distinct(parent_ids))
+    )

@@ -4,7 +4,7 @@ import datetime as dt
 from datetime import date, datetime
 from typing import Annotated
 
-from pydantic import Field
+from pydantic import AfterValidator, EmailStr, Field, StringConstraints
 
 from samverkan.agreements.tables import (
     AgreementKind,
@@ -28,6 +28,21 @@ from samverkan.schemas import (
     Title,
 )
 
+Email = Annotated[EmailStr, Field(description="E-postadress")]
+Place = Annotated[str, StringConstraints(strip_whitespace=True, max_length=200)]
+Minutes = Annotated[int, Field(ge=1, le=1440, description="Length in minutes, 1–1440")]
+
+
+def _local_time(value: dt.time) -> dt.time:
+    if value.tzinfo is not None:
+        raise ValueError(
+            "Ange lokal tid utan tidszon, t.ex. 13:30 (local time without an offset)"
+        )
+    return value
+
+
+LocalTime = Annotated[dt.time, AfterValidator(_local_time)]
+
 Comment = Annotated[str, Field(max_length=2000)]
 Number = Annotated[float, Field(allow_inf_nan=False, ge=-1e12, le=1e12)]
 
@@ -43,6 +58,9 @@ class PartyCreate(Input):
     primary_contact_id: Ref | None = None
     signatory_name: Name | None = None
     signatory_title: ShortText | None = None
+    signatory_email: Email | None = Field(
+        None, description="Where the signatory is reminded when the agreement is about to end"
+    )
     signed_on: date | None = None
     signed_place: Annotated[str, Field(max_length=100)] | None = None
     signature_method: SignatureMethod | None = None
@@ -54,6 +72,7 @@ class PartyUpdate(Input):
     primary_contact_id: Ref | None = None
     signatory_name: Name | None = None
     signatory_title: ShortText | None = None
+    signatory_email: Email | None = None
     signed_on: date | None = None
     signed_place: Annotated[str, Field(max_length=100)] | None = None
     signature_method: SignatureMethod | None = None
@@ -68,6 +87,7 @@ class PartyRead(Output):
     primary_contact: ContactRead | None
     signatory_name: str | None
     signatory_title: str | None
+    signatory_email: str | None
     signed_on: date | None
     signed_place: str | None
     signature_method: SignatureMethod | None
@@ -202,6 +222,11 @@ class FollowUpCreate(Input):
     kind: FollowUpKind
     title: ShortText = ""
     notes: LongText = ""
+    start_time: LocalTime | None = Field(
+        None, description="Local start time (Europe/Stockholm), e.g. 13:30"
+    )
+    duration_minutes: Minutes = 120
+    location: Place = ""
     outcomes: list[OutcomeInput] = Field(default_factory=list, max_length=500)
 
 
@@ -210,6 +235,9 @@ class FollowUpUpdate(Input):
     kind: FollowUpKind | None = None
     title: ShortText | None = None
     notes: LongText | None = None
+    start_time: LocalTime | None = None
+    duration_minutes: Minutes | None = None
+    location: Place | None = None
     outcomes: list[OutcomeInput] | None = Field(None, max_length=500)
 
 
@@ -226,6 +254,9 @@ class FollowUpRead(Output):
     kind: FollowUpKind
     title: str
     notes: str
+    start_time: dt.time | None
+    duration_minutes: int
+    location: str
     outcomes: list[OutcomeRead]
     version: int
 
@@ -304,8 +335,71 @@ class AgreementRead(Output):
     version: int
     created_at: datetime
     updated_at: datetime
+    coordinator_user_ids: list[int] = Field(
+        description="Users who coordinate the agreement (accounts' user ids)"
+    )
     parties: list[PartyRead]
     focus_areas: list[FocusAreaRead]
     goals: list[GoalRead]
     commitments: list[CommitmentRead]
     follow_ups: list[FollowUpRead]
+
+
+class CoordinatorAdd(Input):
+    user_id: Ref = Field(description="An active user's id")
+
+
+# --- what is due: read by the reminders domain ---------------------------------------------
+
+
+class CommitmentDue(Output):
+    """An open commitment of a live agreement, with whom to remind about it."""
+
+    commitment_id: int
+    title: str
+    due_date: date | None
+    status: CommitmentStatus
+    status_changed_at: datetime
+    agreement_id: int
+    agreement_title: str
+    agreement_registration_number: str | None
+    party_id: int
+    organization_name: str
+    responsible_contact_id: int | None
+    primary_contact_id: int | None = Field(description="The owning party's primary contact")
+
+
+class MeetingDue(Output):
+    """A steering group meeting of a live agreement."""
+
+    follow_up_id: int
+    agreement_id: int
+    agreement_title: str
+    date: dt.date
+    start_time: dt.time | None
+    duration_minutes: int
+    location: str
+    title: str
+    notes: str
+    contact_ids: list[int] = Field(
+        description="Primary contact of every party, each once, in party order"
+    )
+    version: int = Field(description="The follow-up's version")
+
+
+class Signatory(Output):
+    name: str | None
+    email: str
+
+
+class AgreementEnding(Output):
+    """An active agreement (or one under revision) whose period ends soon."""
+
+    agreement_id: int
+    title: str
+    kind: AgreementKind
+    period_end: date
+    registration_number: str | None
+    coordinator_user_ids: list[int]
+    signatories: list[Signatory]
+    has_successor: bool

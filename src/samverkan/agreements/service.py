@@ -4,9 +4,10 @@ Every write records an audit event in the caller's transaction and gives the agr
 new version, so "has anything in it changed since?" has one answer.
 """
 
-from datetime import date
+from datetime import date, datetime
 
-from samverkan import clock
+from samverkan import clock, events
+from samverkan.accounts import service as accounts
 from samverkan.actor import Actor
 from samverkan.agreements import repository
 from samverkan.agreements.lifecycle import (
@@ -14,6 +15,9 @@ from samverkan.agreements.lifecycle import (
     CLOSED_AGREEMENT,
     COMMITMENT_STATUS_SV,
     CONFIRMED,
+    IN_FORCE_AGREEMENT,
+    LIVE_AGREEMENT,
+    OPEN_COMMITMENT,
     SUBSTANCE,
     agreement_move_allowed,
     allowed_agreement_moves,
@@ -23,11 +27,13 @@ from samverkan.agreements.lifecycle import (
 from samverkan.agreements.repository import SORTABLE, Filters
 from samverkan.agreements.schemas import (
     AgreementCreate,
+    AgreementEnding,
     AgreementRead,
     AgreementStatusChange,
     AgreementSummary,
     AgreementUpdate,
     CommitmentCreate,
+    CommitmentDue,
     CommitmentRead,
     CommitmentStatusChange,
     CommitmentUpdate,
@@ -40,14 +46,21 @@ from samverkan.agreements.schemas import (
     GoalCreate,
     GoalRead,
     GoalUpdate,
+    MeetingDue,
     OutcomeInput,
     OutcomeRead,
     PartyBrief,
     PartyCreate,
     PartyRead,
     PartyUpdate,
+    Signatory,
 )
-from samverkan.agreements.tables import AgreementStatus, CommitmentStatus
+from samverkan.agreements.tables import (
+    AgreementKind,
+    AgreementStatus,
+    CommitmentStatus,
+    FollowUpKind,
+)
 from samverkan.audit import service as audit
 from samverkan.audit.schemas import AuditEventRead
 from samverkan.db import gather_reads
@@ -64,13 +77,14 @@ async def agreement(agreement_id: int) -> AgreementRead:
     row = await repository.row("agreement", agreement_id)
     if row is None:
         raise NotFound("Överenskommelsen finns inte (agreement not found)")
-    links, parties, focus_areas, goals, commitments, follow_ups = await gather_reads(
+    links, parties, focus_areas, goals, commitments, follow_ups, coordinators = await gather_reads(
         repository.municipality_links([agreement_id]),
         repository.parties_of([agreement_id]),
         repository.focus_areas_of(agreement_id),
         repository.goals_of(agreement_id),
         repository.commitments_of(agreement_id),
         repository.follow_ups_of(agreement_id),
+        repository.coordinators_of([agreement_id]),
     )
     codes, party_reads, outcomes = await gather_reads(
         registry.municipality_codes([link["municipality"] for link in links]),
@@ -80,6 +94,7 @@ async def agreement(agreement_id: int) -> AgreementRead:
     return AgreementRead(
         **row,
         municipality_codes=[codes[link["municipality"]] for link in links],
+        coordinator_user_ids=[c["user_id"] for c in coordinators],
         parties=party_reads,
         focus_areas=[FocusAreaRead(**f) for f in focus_areas],
         goals=[GoalRead(**g) for g in goals],
@@ -230,6 +245,16 @@ async def _contact_of(organization_id: int, contact_id: int | None, field: str) 
         )
 
 
+async def _announce(entity: str, row_id: int, agreement_id: int) -> None:
+    """Tell other domains (reminders) what changed, inside the caller's transaction."""
+    if entity == "commitment":
+        await events.publish(events.COMMITMENT_CHANGED, commitment_id=row_id)
+    elif entity == "follow_up":
+        await events.publish(events.FOLLOW_UP_CHANGED, follow_up_id=row_id)
+    elif entity in ("agreement", "party", "coordinator"):
+        await events.publish(events.AGREEMENT_CHANGED, agreement_id=agreement_id)
+
+
 async def _saved(
     actor: Actor, entity: str, before, expected: int | None, values: dict, read,
     action: str = "update",
@@ -247,6 +272,7 @@ async def _saved(
     await audit.record(
         actor, action, entity, before.id, agreement_id=agreement_id, before=before, after=after
     )
+    await _announce(entity, before.id, agreement_id)
     return after
 
 
@@ -255,6 +281,7 @@ async def _created(actor: Actor, entity: str, agreement_id: int, values: dict, r
     await repository.touch_agreement(agreement_id)
     created = await read(row_id)
     await audit.record(actor, "create", entity, row_id, agreement_id=agreement_id, after=created)
+    await _announce(entity, row_id, agreement_id)
     return created
 
 
@@ -265,6 +292,7 @@ async def _deleted(actor: Actor, entity: str, before, expected: int | None) -> N
     await audit.record(
         actor, "delete", entity, before.id, agreement_id=before.agreement_id, before=before
     )
+    await _announce(entity, before.id, before.agreement_id)
 
 
 # --- agreements ----------------------------------------------------------------------------
@@ -339,10 +367,14 @@ async def create_agreement(actor: Actor, data: AgreementCreate) -> AgreementRead
     await repository.set_municipalities(agreement_id, municipality_ids)
     for index, party in enumerate(data.parties):
         await _insert_party(agreement_id, party, field_prefix=f"parties.{index}.")
+    if actor.id is not None:
+        # The user who registers an agreement coordinates it until someone says otherwise.
+        await repository.add_coordinator(agreement_id, actor.id)
     created = await agreement(agreement_id)
     await audit.record(
         actor, "create", "agreement", agreement_id, agreement_id=agreement_id, after=created
     )
+    await _announce("agreement", agreement_id, agreement_id)
     return created
 
 
@@ -401,6 +433,7 @@ async def change_agreement_status(
         before={"status": before.status.value},
         after={"status": target.value, "comment": change.comment},
     )
+    await _announce("agreement", agreement_id, agreement_id)
     if target == AgreementStatus.active and before.supersedes_id is not None:
         await _supersede(actor, before.supersedes_id, agreement_id)
     return after
@@ -421,11 +454,53 @@ async def _supersede(actor: Actor, predecessor_id: int, successor_id: int) -> No
         before={"status": status.value},
         after={"status": AgreementStatus.superseded.value, "superseded_by": successor_id},
     )
+    await _announce("agreement", predecessor_id, predecessor_id)
 
 
 async def renewal_needed(agreement_id: int) -> bool:
     """True when nothing has been registered to replace this agreement yet."""
     return not await repository.successor_exists(agreement_id)
+
+
+# --- coordinators --------------------------------------------------------------------------
+
+
+async def add_coordinator(actor: Actor, agreement_id: int, user_id: int) -> AgreementRead:
+    """Make an active user a coordinator of the agreement; 400 if no such user, 409 if already."""
+    await _editable(agreement_id)
+    user = (await accounts.users_by_ids([user_id])).get(user_id)
+    if user is None or not user.active:
+        raise InvalidInput(
+            "Det finns ingen aktiv användare med det id:t (no such active user)", field="user_id"
+        )
+    if await repository.is_coordinator(agreement_id, user_id):
+        raise Conflict(
+            f"{user.name} samordnar redan överenskommelsen (already a coordinator)",
+            field="user_id",
+        )
+    row_id = await repository.add_coordinator(agreement_id, user_id)
+    await repository.touch_agreement(agreement_id)
+    await audit.record(
+        actor, "create", "coordinator", row_id, agreement_id=agreement_id,
+        after={"user_id": user_id},
+    )
+    await _announce("coordinator", row_id, agreement_id)
+    return await agreement(agreement_id)
+
+
+async def remove_coordinator(actor: Actor, agreement_id: int, user_id: int) -> None:
+    await _editable(agreement_id)
+    row_id = await repository.remove_coordinator(agreement_id, user_id)
+    if row_id is None:
+        raise NotFound(
+            "Användaren samordnar inte denna överenskommelse (not a coordinator)", field="user_id"
+        )
+    await repository.touch_agreement(agreement_id)
+    await audit.record(
+        actor, "delete", "coordinator", row_id, agreement_id=agreement_id,
+        before={"user_id": user_id},
+    )
+    await _announce("coordinator", row_id, agreement_id)
 
 
 # --- parties -------------------------------------------------------------------------------
@@ -473,6 +548,7 @@ async def add_party(actor: Actor, agreement_id: int, data: PartyCreate) -> Party
     await repository.touch_agreement(agreement_id)
     created = await party(party_id)
     await audit.record(actor, "create", "party", party_id, agreement_id=agreement_id, after=created)
+    await _announce("party", party_id, agreement_id)
     return created
 
 
@@ -732,6 +808,7 @@ async def add_follow_up(actor: Actor, agreement_id: int, data: FollowUpCreate) -
     await audit.record(
         actor, "create", "follow_up", follow_up_id, agreement_id=agreement_id, after=created
     )
+    await _announce("follow_up", follow_up_id, agreement_id)
     return created
 
 
@@ -740,7 +817,9 @@ async def update_follow_up(
 ) -> FollowUpRead:
     before = await follow_up(follow_up_id, agreement_id)
     await _editable(agreement_id)
-    values = changes(data, required=("date", "kind", "title", "notes"))
+    values = changes(
+        data, required=("date", "kind", "title", "notes", "duration_minutes", "location")
+    )
     outcomes = values.pop("outcomes", None)
     if outcomes is not None:
         require_version(before.version, expected)
@@ -756,3 +835,118 @@ async def remove_follow_up(
     before = await follow_up(follow_up_id, agreement_id)
     await _editable(agreement_id)
     await _deleted(actor, "follow_up", before, expected)
+
+
+# --- what is due: read by the reminders domain ---------------------------------------------
+# Each function costs a fixed number of statements, whatever the number of rows: one for the
+# rows (led by an indexed range), then one per kind of detail for all of them at once.
+
+
+def _values(statuses: frozenset) -> list[str]:
+    return sorted(str(s.value) for s in statuses)
+
+
+async def _commitment_dues(rows: list[dict]) -> list[CommitmentDue]:
+    if not rows:
+        return []
+    organizations = await registry.organizations_by_ids([r["organization_id"] for r in rows])
+    return [
+        CommitmentDue(**row, organization_name=organizations[row["organization_id"]].name)
+        for row in rows
+    ]
+
+
+async def commitments_due_between(first: date, last: date) -> list[CommitmentDue]:
+    """Open commitments of live agreements due on first, last or any day between."""
+    return await _commitment_dues(
+        await repository.commitments_due_between(
+            first, last, _values(OPEN_COMMITMENT), _values(LIVE_AGREEMENT)
+        )
+    )
+
+
+async def commitments_overdue(before: date) -> list[CommitmentDue]:
+    """Open commitments of live agreements due before (not on) the given day."""
+    return await _commitment_dues(
+        await repository.commitments_due_before(
+            before, _values(OPEN_COMMITMENT), _values(LIVE_AGREEMENT)
+        )
+    )
+
+
+async def commitments_unconfirmed_since(cutoff: datetime) -> list[CommitmentDue]:
+    """Proposed commitments of live agreements whose status last changed at or before cutoff."""
+    if cutoff.tzinfo is None:
+        raise ValueError("cutoff must be timezone-aware (a moment, not a wall-clock time)")
+    return await _commitment_dues(
+        await repository.commitments_in_status_since(
+            CommitmentStatus.proposed.value, cutoff, _values(LIVE_AGREEMENT)
+        )
+    )
+
+
+async def commitment_due(commitment_id: int) -> CommitmentDue | None:
+    """The commitment as a reminder sees it; None unless it is open and its agreement live."""
+    row = await repository.commitment_due(
+        commitment_id, _values(OPEN_COMMITMENT), _values(LIVE_AGREEMENT)
+    )
+    return (await _commitment_dues([row]))[0] if row else None
+
+
+async def meetings_between(first: date, last: date) -> list[MeetingDue]:
+    """Steering group meetings of live agreements held on first, last or any day between."""
+    rows = await repository.meetings_between(
+        first, last, FollowUpKind.steering_group_meeting.value, _values(LIVE_AGREEMENT)
+    )
+    if not rows:
+        return []
+    contacts_of: dict[int, list[int]] = {}
+    for party_row in await repository.primary_contacts_of([r["agreement_id"] for r in rows]):
+        contacts = contacts_of.setdefault(party_row["agreement_id"], [])
+        if party_row["primary_contact_id"] not in contacts:
+            contacts.append(party_row["primary_contact_id"])
+    return [MeetingDue(**row, contact_ids=contacts_of.get(row["agreement_id"], [])) for row in rows]
+
+
+async def agreements_ending_between(first: date, last: date) -> list[AgreementEnding]:
+    """Agreements in force whose period ends on first, last or any day between."""
+    rows = await repository.agreements_ending_between(first, last, _values(IN_FORCE_AGREEMENT))
+    if not rows:
+        return []
+    ids = [r["agreement_id"] for r in rows]
+    promises = [
+        r for r in rows
+        if r["kind"] == AgreementKind.citizen_promise.value and r["parent_id"] is not None
+    ]
+    coordinators, signatories, superseded, siblings = await gather_reads(
+        repository.coordinators_of(ids),
+        repository.signatories_of(ids),
+        repository.superseded_ids(ids),
+        repository.citizen_promise_starts([r["parent_id"] for r in promises]),
+    )
+    coordinators_of: dict[int, list[int]] = {}
+    for c in coordinators:
+        coordinators_of.setdefault(c["agreement_id"], []).append(c["user_id"])
+    signatories_of: dict[int, list[Signatory]] = {}
+    for s in signatories:
+        signatories_of.setdefault(s["agreement_id"], []).append(
+            Signatory(name=s["name"], email=s["email"])
+        )
+    latest_start: dict[int, date] = {}
+    for sibling in siblings:
+        parent = sibling["parent_id"]
+        if parent not in latest_start or sibling["period_start"] > latest_start[parent]:
+            latest_start[parent] = sibling["period_start"]
+    renewed = {
+        r["agreement_id"] for r in promises
+        if r["parent_id"] in latest_start and latest_start[r["parent_id"]] > r["period_start"]
+    }
+    return [
+        AgreementEnding(
+            **row,
+            coordinator_user_ids=coordinators_of.get(row["agreement_id"], []),
+            signatories=signatories_of.get(row["agreement_id"], []),
+            has_successor=row["agreement_id"] in superseded or row["agreement_id"] in renewed,
+        )
+        for row in rows
+    ]

@@ -10,6 +10,7 @@ from piccolo.columns import (
     LazyTableReference,
     OnDelete,
     Text,
+    Time,
     Timestamptz,
     Varchar,
 )
@@ -108,6 +109,8 @@ class Party(Table):
     primary_contact = ForeignKey(Contact, null=True, on_delete=OnDelete.set_null)
     signatory_name = Varchar(length=200, null=True, default=None)
     signatory_title = Varchar(length=200, null=True, default=None)
+    # Where the signatory is reminded that the agreement is about to end.
+    signatory_email = Varchar(length=254, null=True, default=None)
     signed_on = Date(null=True, default=None)
     signed_place = Varchar(length=100, null=True, default=None)
     signature_method = Varchar(length=20, choices=SignatureMethod, null=True, default=None)
@@ -162,6 +165,10 @@ class FollowUp(Table, tablename="follow_up"):
     kind = Varchar(length=30, choices=FollowUpKind, null=False)
     title = Varchar(length=300, null=False, default="")
     notes = Text(null=False, default="")
+    # Local time in Europe/Stockholm, as people write it in a calendar; none when not set.
+    start_time = Time(null=True, default=None)
+    duration_minutes = Integer(null=False, default=120)
+    location = Varchar(length=200, null=False, default="")
     version = Integer(default=1, null=False)
 
 
@@ -170,3 +177,14 @@ class FollowUpOutcome(Table, tablename="follow_up_outcome"):
     commitment = ForeignKey(Commitment, null=False, on_delete=OnDelete.cascade)
     outcome = Varchar(length=20, choices=Outcome, null=False)
     note = Text(null=False, default="")
+
+
+class AgreementCoordinator(Table, tablename="agreement_coordinator"):
+    """A user who coordinates the agreement (and is reminded about it).
+
+    user_id is the accounts domain's user id, kept as a plain integer: agreements never
+    reach into another domain's tables, not even with a foreign key.
+    """
+
+    agreement = ForeignKey(Agreement, null=False, on_delete=OnDelete.cascade)
+    user_id = Integer(null=False)
