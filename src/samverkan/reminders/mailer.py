@@ -42,6 +42,10 @@ def build_email(message, sender: str) -> EmailMessage:
     for attachment in message["attachments"] or []:
         maintype, _, subtype = attachment["content_type"].partition("/")
         params = {"method": "REQUEST"} if subtype == "calendar" else {}
+        if maintype == "text":
+            # Encoded as UTF-8 below; without the label a reader decodes it as US-ASCII
+            # and "Styrgruppsmöte" arrives garbled.
+            params["charset"] = "utf-8"
         email.add_attachment(
             attachment["content"].encode(), maintype=maintype, subtype=subtype,
             filename=attachment["filename"], params=params,
