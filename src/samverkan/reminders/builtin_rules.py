@@ -174,7 +174,9 @@ async def _agreement_candidates(rows, occurrences, ends_on):
     users = await _users([u for r in rows for u in r.coordinator_user_ids])
     candidates = []
     for row in rows:
-        signatories = [Recipient(s.email.lower(), s.name) for s in row.signatories if s.email]
+        # A signatory may have an address but no name yet: the ledger's name is never NULL.
+        signatories = [Recipient(s.email.lower(), s.name or "") for s in row.signatories
+                       if s.email]
         recipients = _unique([users.get(u) for u in row.coordinator_user_ids] + signatories)
         candidates.append(
             Candidate(

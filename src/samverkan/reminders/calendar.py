@@ -48,4 +48,8 @@ def meeting_invite(meeting, recipients, now: datetime) -> str:
         attendee.params["role"] = vText("REQ-PARTICIPANT")
         event.add("attendee", attendee, encode=0)
     calendar.add_component(event)
+    # RFC 5545 3.6.5: each TZID used must be defined by a VTIMEZONE in the same object;
+    # Outlook cannot place "Europe/Stockholm" without it. Transitions around the meeting.
+    calendar.add_missing_timezones(first_date=meeting.date - timedelta(days=366),
+                                   last_date=meeting.date + timedelta(days=366))
     return calendar.to_ical().decode()

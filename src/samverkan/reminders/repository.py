@@ -137,9 +137,18 @@ async def message_reminders(message_ids: list[int]) -> list[dict]:
 async def unsent_reminders_of(subject_type: str, subject_id: int) -> list[dict]:
     """Ledger rows of a subject that are not yet out of the door: no message, or a message
     still waiting (pending/failed). A message being sent right now is past recall."""
-    rows = await Reminder.select(Reminder.id, Reminder.message).where(
-        Reminder.subject_type == subject_type, Reminder.subject_id == subject_id
+    return await _unsent(
+        (Reminder.subject_type == subject_type) & (Reminder.subject_id == subject_id)
     )
+
+
+async def unsent_reminders_of_agreement(agreement_id: int) -> list[dict]:
+    """Like unsent_reminders_of, for every subject of an agreement (its commitments too)."""
+    return await _unsent(Reminder.agreement_id == agreement_id)
+
+
+async def _unsent(condition) -> list[dict]:
+    rows = await Reminder.select(Reminder.id, Reminder.message).where(condition)
     held = [r["message"] for r in rows if r["message"] is not None]
     waiting = set()
     if held:

@@ -11,6 +11,8 @@ from zoneinfo import ZoneInfo
 
 from samverkan import clock
 from samverkan.actor import Actor
+from samverkan.agreements import service as agreements
+from samverkan.agreements.lifecycle import LIVE_AGREEMENT
 from samverkan.audit import service as audit
 from samverkan.db import write_transaction
 from samverkan.errors import Conflict, NotFound
@@ -133,6 +135,10 @@ async def recall(subject_type: str, subject_id: int, now: datetime | None = None
     sent for the old date and nothing twice. Runs inside the caller's transaction."""
     now = now or clock.now()
     rows = await repository.unsent_reminders_of(subject_type, subject_id)
+    if subject_type == "agreement" and not await _live(subject_id):
+        # An agreement that ended (or was superseded, or went back to draft) takes the
+        # unsent reminders of its commitments and meetings with it, not only its own.
+        rows = await repository.unsent_reminders_of_agreement(subject_id)
     if not rows:
         return 0
     await repository.delete_reminders([r["id"] for r in rows])
@@ -152,6 +158,13 @@ async def recall(subject_type: str, subject_id: int, now: datetime | None = None
             message["id"], {**rendered, "attachments": _attachments(left), "updated_at": now}
         )
     return len(rows)
+
+
+async def _live(agreement_id: int) -> bool:
+    try:
+        return (await agreements.agreement(agreement_id)).status in LIVE_AGREEMENT
+    except NotFound:
+        return False
 
 
 # --- delivery ----------------------------------------------------------------------------
