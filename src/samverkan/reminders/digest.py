@@ -2,6 +2,7 @@
 
 from collections import defaultdict
 from datetime import date
+from functools import lru_cache
 
 from babel.dates import format_date
 from jinja2 import Environment, PackageLoader, select_autoescape
@@ -75,6 +76,12 @@ def long_date(value: date | str | None, language: str) -> str:
         return ""
     if isinstance(value, str):
         value = date.fromisoformat(value)
+    return _long_date(value, language)
+
+
+@lru_cache(maxsize=4096)
+def _long_date(value: date, language: str) -> str:
+    # Babel's formatting is the costliest step of a digest; a sweep repeats few dates.
     # A non-breaking space keeps "1 december" together on one line.
     return format_date(value, format="long", locale=_LOCALES[language]).replace(" ", "\u00a0", 1)
 

@@ -2,22 +2,61 @@
 
 import json
 from datetime import date, datetime
+from enum import Enum
 
+from piccolo.columns import JSON
 from piccolo.columns.combination import And, Or
+from piccolo.utils.encoding import dump_json
 
 from samverkan.conf import DB
 from samverkan.reminders.tables import MessageStatus, OutboxMessage, Reminder
 
 CHUNK = 500  # rows per INSERT: well under PostgreSQL's 32,767 parameters
+BULK = 5_000  # rows per statement on PostgreSQL, where a column is one array parameter
 
 
 def _json(value):
     return json.loads(value) if isinstance(value, str) else value
 
 
+def _bulk() -> bool:
+    """On PostgreSQL a sweep's thousands of rows go in one statement per BULK rows, each
+    column one array parameter (unnest): building a Piccolo object and a parameter per value
+    cost more than the database's work. SQLite keeps Piccolo's multi-row INSERT."""
+    return DB.engine_type == "postgres"
+
+
+def _sql_value(column, value):
+    if isinstance(value, Enum):
+        return value.value
+    if isinstance(column, JSON) and value is not None and not isinstance(value, str):
+        return dump_json(value)  # as Piccolo stores it
+    return value
+
+
+async def _insert_unnest(table, rows: list[dict], conflict: str, returning: str = "") -> list:
+    """INSERT INTO table (...) SELECT * FROM unnest($1::type[], ...) ON CONFLICT ...: the same
+    rows, defaults and conflict handling as table.insert(...).on_conflict(...)."""
+    names = list(rows[0])
+    columns = [table._meta.get_column_by_name(name) for name in names]
+    listed = ", ".join(f'"{c._meta.db_column_name}"' for c in columns)
+    arrays = ", ".join(f"{{}}::{c.column_type}[]" for c in columns)
+    values = [[_sql_value(c, row[name]) for row in rows]
+              for c, name in zip(columns, names, strict=True)]
+    return await table.raw(
+        f'INSERT INTO "{table._meta.tablename}" ({listed}) SELECT * FROM unnest({arrays}) '
+        f"ON CONFLICT {conflict}{returning}",
+        *values,
+    )
+
+
 async def record_reminders(rows: list[dict]) -> None:
     """Insert ledger rows; a key that is already there (an earlier or a parallel sweep) is
     skipped by the database, never duplicated."""
+    if _bulk():
+        for start in range(0, len(rows), BULK):
+            await _insert_unnest(Reminder, rows[start:start + BULK], '("key") DO NOTHING')
+        return
     for start in range(0, len(rows), CHUNK):
         await Reminder.insert(*(Reminder(**row) for row in rows[start:start + CHUNK])).on_conflict(
             target=Reminder.key, action="DO NOTHING"
@@ -51,6 +90,12 @@ async def insert_messages(rows: list[dict]) -> dict[str, int]:
     """Insert messages; one that would be a second digest for a recipient and day is skipped.
     Returns recipient → id of the messages this call inserted."""
     inserted: dict[str, int] = {}
+    if _bulk() and rows:
+        for start in range(0, len(rows), BULK):
+            result = await _insert_unnest(OutboxMessage, rows[start:start + BULK], "DO NOTHING",
+                                          ' RETURNING "id", "recipient"')
+            inserted.update((row["recipient"], row["id"]) for row in result)
+        return inserted
     for start in range(0, len(rows), CHUNK):
         result = await OutboxMessage.insert(
             *(OutboxMessage(**row) for row in rows[start:start + CHUNK])
@@ -63,6 +108,24 @@ async def assign(message_id: int, reminder_ids: list[int]) -> None:
     for start in range(0, len(reminder_ids), CHUNK):
         await Reminder.update({Reminder.message: message_id}).where(
             Reminder.id.is_in(reminder_ids[start:start + CHUNK]), Reminder.message.is_null()
+        )
+
+
+async def assign_all(assignments: dict[int, list[int]]) -> None:
+    """assign() for many messages: message id → the ledger rows it carries. On PostgreSQL
+    one UPDATE per BULK rows instead of one per message."""
+    if not _bulk():
+        for message_id, reminder_ids in assignments.items():
+            await assign(message_id, reminder_ids)
+        return
+    pairs = [(r, m) for m, reminder_ids in assignments.items() for r in reminder_ids]
+    for start in range(0, len(pairs), BULK):
+        chunk = pairs[start:start + BULK]
+        await Reminder.raw(
+            'UPDATE "reminder" SET "message" = m.message_id '
+            "FROM unnest({}::integer[], {}::integer[]) AS m(reminder_id, message_id) "
+            'WHERE "reminder"."id" = m.reminder_id AND "reminder"."message" IS NULL',
+            [r for r, _ in chunk], [m for _, m in chunk],
         )
 
 

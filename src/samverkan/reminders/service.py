@@ -7,6 +7,8 @@ import socket
 import uuid
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from email.utils import parseaddr
+from functools import lru_cache
 from zoneinfo import ZoneInfo
 
 from samverkan import clock
@@ -74,7 +76,13 @@ async def sweep(now: datetime | None = None) -> SweepResult:
 
 
 def _message_id(kind: str) -> str:
-    return f"<{kind}.{uuid.uuid4().hex}@{mailer.sender_address().partition('@')[2] or 'samverkan.local'}>"
+    return f"<{kind}.{uuid.uuid4().hex}@{_sender_domain(get_settings().mail_sender)}>"
+
+
+@lru_cache(maxsize=8)
+def _sender_domain(sender: str) -> str:
+    # mailer.sender_address()'s domain, parsed once per sender rather than once per message.
+    return parseaddr(sender)[1].partition("@")[2] or "samverkan.local"
 
 
 async def _write_digests(today: date, now: datetime) -> int:
@@ -95,8 +103,10 @@ async def _write_digests(today: date, now: datetime) -> int:
         messages.append(_message_row("digest", recipient, first["recipient_name"],
                                      first["language"], rendered, _attachments(rows), now, today))
     inserted = await repository.insert_messages(messages)
-    for recipient, message_id in inserted.items():
-        await repository.assign(message_id, [r["id"] for r in by_recipient[recipient]])
+    await repository.assign_all({
+        message_id: [r["id"] for r in by_recipient[recipient]]
+        for recipient, message_id in inserted.items()
+    })
     return len(inserted)
 
 
