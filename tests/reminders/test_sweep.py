@@ -277,6 +277,27 @@ async def test_moving_a_due_date_withdraws_the_old_reminder_and_plans_the_new_on
         assert sum(commitment["title"] in m["body_text"] for m in live) == count
 
 
+async def test_a_reminder_replanned_for_today_still_goes_out_today(coordinator, year, only_rules):
+    only_rules("commitment_due")
+    owner, _, agreement = await _two_parties(coordinator)
+    today = date(year, 6, 16)
+    commitment = await coordinator.commitment(agreement, 0, due_date=(today + days(14)).isoformat())
+    recipient = contact(owner)["email"]
+    await service.sweep(now=at(today))
+    [first] = await outbox(recipient)
+
+    # Moved to three days ahead: its only item is withdrawn, and the 3-day reminder is due now.
+    await patch_commitment(coordinator, commitment, due_date=(today + days(3)).isoformat())
+    await service.sweep(now=at(today, 9))
+
+    messages = {m["id"]: m for m in await outbox(recipient)}
+    assert messages[first["id"]]["status"] == "cancelled"
+    [live] = [m for m in messages.values() if m["status"] != "cancelled"]
+    assert live["digest_date"] == today
+    assert commitment["title"] in live["body_text"]
+    assert "19\u00a0juni" in live["body_text"]
+
+
 async def test_closing_a_commitment_stops_its_reminders(coordinator, year, only_rules):
     only_rules("commitment_overdue")
     owner, _, agreement = await _two_parties(coordinator)

@@ -158,7 +158,10 @@ async def recall(subject_type: str, subject_id: int, now: datetime | None = None
         left = [r for r in remaining if r["message"] == message["id"]]
         if not left:
             await repository.update_message(
-                message["id"], {"status": MessageStatus.cancelled, "updated_at": now}
+                # Giving up the day's slot lets a reminder re-planned for today still go
+                # out today, in a digest of its own: the cancelled one was never sent.
+                message["id"],
+                {"status": MessageStatus.cancelled, "digest_date": None, "updated_at": now},
             )
             continue
         rendered = digest.render(message["recipient_name"], message["language"],
