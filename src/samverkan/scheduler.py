@@ -38,13 +38,15 @@ async def _guarded(job: Job) -> None:
 
 
 def build_scheduler() -> AsyncIOScheduler:
+    # Every run of the once-a-minute delivery job would otherwise log two INFO lines.
+    logging.getLogger("apscheduler.executors.default").setLevel(logging.WARNING)
     zone = ZoneInfo(get_settings().timezone)
     scheduler = AsyncIOScheduler(timezone=zone)
     for job in domain_jobs():
         # (APScheduler reads next_run_time=None as "paused": pass it only to run at start.)
         at_start = {"next_run_time": datetime.now(zone)} if job.run_at_start else {}
         scheduler.add_job(
-            _guarded, job.trigger, args=[job], id=job.id, replace_existing=True,
+            _guarded, job.trigger, args=[job], id=job.id, name=job.id, replace_existing=True,
             # One run at a time; runs missed while busy or asleep collapse into one.
             max_instances=1, coalesce=True, misfire_grace_time=None, **at_start,
         )
