@@ -27,7 +27,6 @@ import asyncio
 import json
 import multiprocessing
 import os
-import platform
 import re
 import socket
 import statistics
@@ -36,7 +35,6 @@ import sys
 import time
 from collections import defaultdict
 from datetime import UTC, datetime
-from importlib import metadata
 from pathlib import Path
 
 SERVER_URL = os.environ.get("BENCH_PG_URL", "postgresql://postgres@127.0.0.1:5432")
@@ -60,6 +58,8 @@ os.environ["SAMVERKAN_DATABASE_URL"] = f"{SERVER_URL}/{_databases(_QUICK)[0]}"
 os.environ["PICCOLO_CONF"] = "samverkan.conf"
 
 import reminders_seed as seed  # noqa: E402 - bench/ is the script's folder, on sys.path
+from common import machine as describe_machine  # noqa: E402
+from common import migrate_and_reference_data  # noqa: E402
 
 # --- the engine, switched between databases --------------------------------------------------
 
@@ -323,23 +323,9 @@ def log(message: str) -> None:
 
 
 def machine() -> dict:
-    info: dict = {"nproc": os.cpu_count(), "python": platform.python_version(),
-                  "kernel": platform.release()}
-    try:
-        for line in subprocess.run(["lscpu"], capture_output=True, text=True).stdout.splitlines():
-            if line.startswith("Model name:"):
-                info["cpu"] = line.split(":", 1)[1].strip()
-    except OSError:
-        pass
-    with open("/proc/meminfo") as f:
-        info["ram_gib"] = round(int(f.readline().split()[1]) / 1024 / 1024, 1)
+    info = describe_machine(("piccolo", "asyncpg", "aiosmtplib", "aiosmtpd", "jinja2", "babel",
+                             "icalendar", "pydantic"))
     info["loadavg_at_start"] = [round(x, 2) for x in os.getloadavg()]
-    for package in ("piccolo", "asyncpg", "aiosmtplib", "aiosmtpd", "jinja2", "babel",
-                    "icalendar", "pydantic"):
-        try:
-            info[package] = metadata.version(package)
-        except metadata.PackageNotFoundError:
-            pass
     try:
         info["commit"] = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=BENCH,
                                         capture_output=True, text=True).stdout.strip()
@@ -565,14 +551,14 @@ async def prepare(spec, base: str, doubled: str, reseed: bool) -> dict:
         await use_database(None)
         await seed.recreate(SERVER_URL, base)
         await use_database(base)
-        await seed.migrate_and_reference_data()
+        await migrate_and_reference_data()
         await use_database(None)
         await seed.seed_base(SERVER_URL, base, spec)
         log(f"{base} seeded in {time.perf_counter() - started:.0f} s")
         fresh = True
     else:
         await use_database(base)
-        await seed.migrate_and_reference_data()  # migrations added since the seeding
+        await migrate_and_reference_data()  # migrations added since the seeding
     if fresh or await seed.marker(SERVER_URL, doubled) != wanted_doubled:
         log(f"seeding {doubled} ...")
         started = time.perf_counter()
@@ -581,7 +567,7 @@ async def prepare(spec, base: str, doubled: str, reseed: bool) -> dict:
         log(f"{doubled} seeded in {time.perf_counter() - started:.0f} s")
     else:
         await use_database(doubled)
-        await seed.migrate_and_reference_data()
+        await migrate_and_reference_data()
     counts = {"base": await seed.counts(f"{SERVER_URL}/{base}"),
               "doubled": await seed.counts(f"{SERVER_URL}/{doubled}")}
     for which, expected in (("base", 1), ("doubled", 2)):

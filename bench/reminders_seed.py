@@ -20,8 +20,6 @@ Nothing here imports samverkan at module level: bench/reminders.py sets the envi
 (SAMVERKAN_DATABASE_URL, PICCOLO_CONF) first.
 """
 
-import contextlib
-import io
 import json
 import random
 import sys
@@ -128,23 +126,6 @@ async def recreate(server_url: str, database: str, template: str | None = None) 
     finally:
         await admin.close()
 
-
-async def migrate_and_reference_data() -> None:
-    """Piccolo's migrations and the registry's reference geography, on the database
-    samverkan.conf.DB points at."""
-    from piccolo.apps.migrations.commands.forwards import run_forwards
-
-    with contextlib.redirect_stdout(io.StringIO()) as out:
-        result = await run_forwards("all")
-    if not result.success:
-        sys.stderr.write(out.getvalue())
-        raise SystemExit(f"migrations failed: {result.message}")
-
-    from samverkan.db import write_transaction
-    from samverkan.registry.service import seed_reference_data
-
-    async with write_transaction():
-        await seed_reference_data()
 
 
 # --- row generators ---------------------------------------------------------------------------

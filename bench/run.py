@@ -18,7 +18,6 @@ import json
 import math
 import multiprocessing
 import os
-import platform
 import random
 import socket
 import statistics
@@ -26,8 +25,9 @@ import subprocess
 import sys
 import time
 from datetime import UTC, datetime
-from importlib import metadata
 from pathlib import Path
+
+from common import machine as describe_machine
 
 BENCH = Path(__file__).resolve().parent
 ROOT = BENCH.parent
@@ -231,22 +231,7 @@ def check_same_answers(ports: dict, token: str, ids: list[int]) -> None:
 
 
 def machine() -> dict:
-    info: dict = {"nproc": os.cpu_count(), "python": platform.python_version()}
-    try:
-        lscpu = subprocess.run(["lscpu"], capture_output=True, text=True).stdout
-        for line in lscpu.splitlines():
-            if line.startswith("Model name:"):
-                info["cpu"] = line.split(":", 1)[1].strip()
-    except OSError:
-        pass
-    with open("/proc/meminfo") as f:
-        info["ram_gib"] = round(int(f.readline().split()[1]) / 1024 / 1024, 1)
-    for package in ("litestar", "piccolo", "asyncpg", "pydantic", "msgspec", "uvicorn", "uvloop"):
-        try:
-            info[package] = metadata.version(package)
-        except metadata.PackageNotFoundError:
-            pass
-    return info
+    return describe_machine(("litestar", "piccolo", "asyncpg", "pydantic", "msgspec", "uvicorn", "uvloop"))
 
 
 def postgres_version(url: str) -> str:

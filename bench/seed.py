@@ -15,8 +15,6 @@ the benchmark reads needs them). A database that already holds the right counts 
 
 import argparse
 import asyncio
-import contextlib
-import io
 import json
 import os
 import random
@@ -32,6 +30,7 @@ os.environ["SAMVERKAN_DATABASE_URL"] = DATABASE_URL
 os.environ["PICCOLO_CONF"] = "samverkan.conf"
 
 import asyncpg  # noqa: E402
+from common import migrate_and_reference_data  # noqa: E402
 
 AGREEMENTS = 10_000
 PARTIES_PER_AGREEMENT = 3
@@ -122,21 +121,6 @@ async def _recreate_database() -> None:
     finally:
         await admin.close()
 
-
-async def _migrate_and_reference_data() -> None:
-    from piccolo.apps.migrations.commands.forwards import run_forwards
-
-    with contextlib.redirect_stdout(io.StringIO()) as out:
-        result = await run_forwards("all")
-    if not result.success:
-        sys.stderr.write(out.getvalue())
-        raise SystemExit(f"migrations failed: {result.message}")
-
-    from samverkan.db import write_transaction
-    from samverkan.registry.service import seed_reference_data
-
-    async with write_transaction():
-        await seed_reference_data()
 
 
 async def _bulk_load() -> None:
@@ -316,11 +300,11 @@ async def seed(reset: bool = False) -> dict:
     if not _complete(counts):
         log(f"seeding {DATABASE} (found {counts}) ...")
         await _recreate_database()
-        await _migrate_and_reference_data()
+        await migrate_and_reference_data()
         await _bulk_load()
         seeded = True
     else:
-        await _migrate_and_reference_data()  # migrations added since the last seeding
+        await migrate_and_reference_data()  # migrations added since the last seeding
     token = await _user_and_token()
     conn = await asyncpg.connect(DATABASE_URL)
     try:
