@@ -185,3 +185,15 @@ def contains(column, text: str):
         name = column._meta.get_full_name(with_alias=False)
         return WhereRaw(f"{name} LIKE {{}} ESCAPE '\\'", pattern)
     return column.ilike(pattern)
+
+
+def read_pool():
+    """The asyncpg pool under Piccolo's PostgreSQL engine, for hand-written reads on hot paths.
+
+    None on SQLite, before the pool is opened, and inside a transaction (whose connection
+    Piccolo holds, so a read on another connection would not see its writes); callers then
+    take their portable Piccolo path. Use it only for reads that need no transaction.
+    """
+    if DB.engine_type != "postgres" or DB.pool is None or DB.transaction_exists():
+        return None
+    return DB.pool

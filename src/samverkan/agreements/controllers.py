@@ -77,9 +77,10 @@ class AgreementController(Controller):
         ] = "-updated_at",
         limit: Limit = 50,
         offset: Offset = 0,
-    ) -> Page[AgreementSummary]:
+    ) -> Response[Page[AgreementSummary]]:
         limit = _page_size(limit)
-        items, total = await service.agreements(
+        # A Page model, or on PostgreSQL the same page already encoded (the hot read path).
+        body = await service.agreements_response(
             statuses=status or [],
             kind=kind,
             municipality_code=municipality,
@@ -90,7 +91,7 @@ class AgreementController(Controller):
             limit=limit,
             offset=offset,
         )
-        return Page(items=items, total=total, limit=limit, offset=offset)
+        return Response(body)
 
     @post("/")
     async def create_agreement(self, request: User, data: JSONBody[AgreementCreate]) -> Response[AgreementRead]:
@@ -102,8 +103,9 @@ class AgreementController(Controller):
     @get("/{agreement_id:int}")
     async def get_agreement(self, agreement_id: PathId) -> Response[AgreementRead]:
         """The whole agreement: parties, focus areas, goals, commitments and follow-ups."""
-        found = await service.agreement(agreement_id)
-        return with_etag(found, found.version)
+        # An AgreementRead, or on PostgreSQL the same agreement already encoded.
+        body, version = await service.agreement_response(agreement_id)
+        return with_etag(body, version)
 
     @patch("/{agreement_id:int}")
     async def update_agreement(

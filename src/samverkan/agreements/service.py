@@ -6,10 +6,12 @@ new version, so "has anything in it changed since?" has one answer.
 
 from datetime import date, datetime
 
+import msgspec
+
 from samverkan import clock, events
 from samverkan.accounts import service as accounts
 from samverkan.actor import Actor
-from samverkan.agreements import repository
+from samverkan.agreements import read_queries, repository
 from samverkan.agreements.lifecycle import (
     AGREEMENT_STATUS_SV,
     CLOSED_AGREEMENT,
@@ -66,7 +68,7 @@ from samverkan.audit.schemas import AuditEventRead
 from samverkan.db import gather_reads
 from samverkan.errors import Conflict, InvalidInput, NotFound, require_version, stale
 from samverkan.registry import service as registry
-from samverkan.schemas import changes, period_is_ordered
+from samverkan.schemas import Page, changes, period_is_ordered
 
 MIN_PARTIES = 2
 
@@ -103,6 +105,25 @@ async def agreement(agreement_id: int) -> AgreementRead:
     )
 
 
+_JSON = msgspec.json.Encoder()
+
+
+async def agreement_response(agreement_id: int) -> tuple[AgreementRead | bytes, int]:
+    """What GET /api/agreements/{id} answers, and its version (the ETag).
+
+    On PostgreSQL the body is the agreement's JSON, read and encoded on the hot read path
+    (read_queries), byte for byte what AgreementRead would encode to; elsewhere it is the
+    AgreementRead itself.
+    """
+    if not read_queries.available():
+        found = await agreement(agreement_id)
+        return found, found.version
+    document = await read_queries.agreement_document(agreement_id)
+    if document is None:
+        raise NotFound("Överenskommelsen finns inte (agreement not found)")
+    return _JSON.encode(document), document["version"]
+
+
 async def _party_reads(rows: list[dict]) -> list[PartyRead]:
     organizations, contacts = await gather_reads(
         registry.organizations_by_ids([r["organization_id"] for r in rows]),
@@ -125,7 +146,13 @@ def _follow_up_reads(rows: list[dict], outcomes: list[dict]) -> list[FollowUpRea
     return [FollowUpRead(**row, outcomes=by_follow_up.get(row["id"], [])) for row in rows]
 
 
-async def agreements(
+async def agreements(**criteria) -> tuple[list[AgreementSummary], int]:
+    """A page of agreements matching criteria (see _search), and how many match in all."""
+    rows, total = await _search(**criteria)
+    return await _summaries(rows), total
+
+
+async def _search(
     *,
     statuses: list[AgreementStatus],
     kind: str | None,
@@ -136,7 +163,7 @@ async def agreements(
     sort: str,
     limit: int,
     offset: int,
-) -> tuple[list[AgreementSummary], int]:
+) -> tuple[list[dict], int]:
     descending = sort.startswith("-")
     sort_key = sort.removeprefix("-")
     if sort_key not in SORTABLE:
@@ -156,10 +183,37 @@ async def agreements(
         filters.municipality_id = (await registry.municipality_ids([municipality_code], "municipality"))[0]
     if filters.text:
         filters.text_organization_ids = await registry.organization_ids_matching(filters.text)
-    rows, total = await repository.search(filters, sort_key, descending, limit, offset)
+    return await repository.search(filters, sort_key, descending, limit, offset)
+
+
+async def agreements_response(*, limit: int, offset: int, **criteria) -> bytes | Page:
+    """What GET /api/agreements answers: a Page of AgreementSummary.
+
+    On PostgreSQL it is the page's JSON, read and encoded on the hot read path
+    (read_queries; the default, unfiltered list in hand-written statements, a filtered one
+    through repository.search), byte for byte what the Page model would encode to.
+    """
+    if not read_queries.available():
+        items, total = await agreements(limit=limit, offset=offset, **criteria)
+        return Page(items=items, total=total, limit=limit, offset=offset)
+    sort = criteria["sort"]
+    descending, sort_key = sort.startswith("-"), sort.removeprefix("-")
+    filtered = any(
+        criteria[key] for key in ("statuses", "kind", "municipality_code", "organization_id",
+                                  "ending_before")
+    ) or (criteria["text"] and criteria["text"].strip())
+    if sort_key in SORTABLE and not filtered:
+        items, total = await read_queries.page(sort_key, descending, limit, offset)
+    else:
+        rows, total = await _search(limit=limit, offset=offset, **criteria)
+        items = await read_queries.summaries(rows)
+    return _JSON.encode({"items": items, "total": total, "limit": limit, "offset": offset})
+
+
+async def _summaries(rows: list[dict]) -> list[AgreementSummary]:
     ids = [row["id"] for row in rows]
     if not ids:
-        return [], total
+        return []
     links, briefs = await gather_reads(
         repository.municipality_links(ids), repository.party_briefs(ids)
     )
@@ -184,7 +238,7 @@ async def agreements(
             **row, municipality_codes=codes_of.get(row["id"], []), parties=parties_of.get(row["id"], [])
         )
         for row in rows
-    ], total
+    ]
 
 
 async def history(agreement_id: int, limit: int, offset: int) -> tuple[list[AuditEventRead], int]:
