@@ -33,7 +33,11 @@ class AuthenticationMiddleware(AbstractAuthenticationMiddleware):
         return AuthenticationResult(user=user, auth=None)
 
 
-def writers_only(connection: ASGIConnection, handler: BaseRouteHandler) -> None:
+# The guards are coroutines although they do not wait for anything: Litestar runs a plain
+# function guard in its thread pool, a hand-off per request that cost more than the check.
+
+
+async def writers_only(connection: ASGIConnection, handler: BaseRouteHandler) -> None:
     """Viewers read; only coordinators and admins change anything.
 
     Routes about the user's own account (logout, own API tokens) say so with
@@ -47,6 +51,6 @@ def writers_only(connection: ASGIConnection, handler: BaseRouteHandler) -> None:
         )
 
 
-def admins_only(connection: ASGIConnection, _: BaseRouteHandler) -> None:
+async def admins_only(connection: ASGIConnection, _: BaseRouteHandler) -> None:
     if connection.user.role != Role.admin:
         raise PermissionDeniedException("Endast administratörer (administrators only)")

@@ -195,7 +195,6 @@ async def agreement_document(agreement_id: int) -> dict | None:
 
 _SUMMARY_KEYS = _fields(AgreementSummary)
 _SUMMARY_NESTED = ("municipality_codes", "parties")
-_SUMMARY_COLUMNS = [name for name in _SUMMARY_KEYS if name not in _SUMMARY_NESTED]
 _check(PartyBrief, {"id", "organization_id", "name"})
 _PARTY_BRIEF_KEYS = _fields(PartyBrief)
 _CODES_SQL = """
@@ -204,23 +203,29 @@ JOIN municipality m ON m.id = am.municipality
 WHERE am.agreement = ANY($1::int[]) ORDER BY am.id
 """
 _BRIEFS_SQL = (
-    "SELECT p.agreement AS agreement_id, "
+    "SELECT "
     + ", ".join(
-        f'{ {"id": "p.id", "organization_id": "p.organization", "name": "o.name"}[n]} AS "{n}"'
+        {"id": "p.id", "organization_id": "p.organization", "name": "o.name"}[n]
         for n in _PARTY_BRIEF_KEYS
     )
-    + " FROM party p JOIN organization o ON o.id = p.organization"
+    + ", p.agreement FROM party p JOIN organization o ON o.id = p.organization"
     " WHERE p.agreement = ANY($1::int[]) ORDER BY p.id"
 )
 _COUNT_SQL = "SELECT count(*) FROM agreement"
+_TOTAL = "_total"
 
 
 def _page_sql(sort: str, descending: bool) -> str:
-    # The same order as repository.search: the sort column, then id, both one way.
+    # The same order as repository.search: the sort column, then id, both one way. The
+    # nested fields are NULL placeholders, so a row turns into its document in field order
+    # with dict() and two assignments; the total rides along on every row (computed once).
     column = SORTABLE[sort]._meta.db_column_name
     direction = "DESC" if descending else "ASC"
+    columns = ", ".join(
+        f'NULL AS "{name}"' if name in _SUMMARY_NESTED else f'"{name}"' for name in _SUMMARY_KEYS
+    )
     return (
-        f"SELECT {', '.join(_SUMMARY_COLUMNS)} FROM agreement "
+        f'SELECT {columns}, (SELECT count(*) FROM agreement) AS "{_TOTAL}" FROM agreement '
         f'ORDER BY "{column}" {direction}, id {direction} LIMIT $1 OFFSET $2'
     )
 
@@ -229,23 +234,26 @@ _PAGE_SQL = {(sort, descending): _page_sql(sort, descending)
              for sort in SORTABLE for descending in (False, True)}
 
 
-async def summaries(rows: list, connection=None) -> list[dict]:
-    """AgreementSummary documents of rows (each with the summary's own columns), in order."""
-    if not rows:
-        return []
-    if connection is None:
-        async with read_pool().acquire() as connection:
-            return await summaries(rows, connection)
-    ids = [row["id"] for row in rows]
+async def _nested(connection, ids: list[int]) -> tuple[dict, dict]:
+    """Municipality codes and party briefs of the agreements ids, by agreement, in order."""
     codes_of: dict[int, list[str]] = {i: [] for i in ids}
     parties_of: dict[int, list[dict]] = {i: [] for i in ids}
     for agreement, code in await connection.fetch(_CODES_SQL, ids):
         codes_of[agreement].append(code)
     for brief in await connection.fetch(_BRIEFS_SQL, ids):
-        parties_of[brief["agreement_id"]].append({n: brief[n] for n in _PARTY_BRIEF_KEYS})
-    items = []
-    for row in rows:
-        item = {
+        # The brief's fields come first; zip leaves out the trailing agreement column.
+        parties_of[brief["agreement"]].append(dict(zip(_PARTY_BRIEF_KEYS, brief, strict=False)))
+    return codes_of, parties_of
+
+
+async def summaries(rows: list[dict]) -> list[dict]:
+    """AgreementSummary documents of rows (each with the summary's own columns), in order."""
+    if not rows:
+        return []
+    async with read_pool().acquire() as connection:
+        codes_of, parties_of = await _nested(connection, [row["id"] for row in rows])
+    return [
+        {
             name: (
                 codes_of[row["id"]] if name == "municipality_codes"
                 else parties_of[row["id"]] if name == "parties"
@@ -253,8 +261,8 @@ async def summaries(rows: list, connection=None) -> list[dict]:
             )
             for name in _SUMMARY_KEYS
         }
-        items.append(item)
-    return items
+        for row in rows
+    ]
 
 
 async def page(sort: str, descending: bool, limit: int, offset: int) -> tuple[list[dict], int]:
@@ -262,5 +270,14 @@ async def page(sort: str, descending: bool, limit: int, offset: int) -> tuple[li
     Call only when available()."""
     async with read_pool().acquire() as connection:
         rows = await connection.fetch(_PAGE_SQL[sort, descending], limit, offset)
-        total = await connection.fetchval(_COUNT_SQL)
-        return await summaries(rows, connection), total
+        if not rows:
+            return [], await connection.fetchval(_COUNT_SQL)
+        codes_of, parties_of = await _nested(connection, [row["id"] for row in rows])
+    items = []
+    for row in rows:
+        item = dict(row)
+        del item[_TOTAL]
+        item["municipality_codes"] = codes_of[row["id"]]
+        item["parties"] = parties_of[row["id"]]
+        items.append(item)
+    return items, rows[0][_TOTAL]
