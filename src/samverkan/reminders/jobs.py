@@ -15,6 +15,9 @@ log = logging.getLogger("samverkan.reminders")
 async def sweep() -> None:
     result = await service.sweep()
     log.info("reminder sweep: %d due, %d digests written", result.occurrences, result.digests)
+    if result.digests:
+        # Send what the sweep wrote now rather than at the next minute's delivery pass.
+        await deliver()
 
 
 async def deliver() -> None:
