@@ -118,6 +118,15 @@ async def test_commitments_due_between_takes_both_ends_and_only_open_ones_of_liv
     found = _ours(await service.commitments_due_between(first, first), [live])
     assert [c.commitment_id for c in found] == [on_first["id"]]
 
+    # Asked about one agreement (the preview of its reminders), only its rows come back.
+    other = await coordinator.agreement()
+    await _moved(coordinator, other, "in_preparation")
+    await coordinator.commitment(other, due_date="2090-03-20")
+    scoped = await service.commitments_due_between(first, last, agreement_id=live["id"])
+    assert [c.commitment_id for c in scoped] == [
+        on_first["id"], confirmed["id"], started["id"], inside["id"], on_last["id"]
+    ]
+
 
 async def test_a_due_commitment_names_its_responsible_and_its_partys_primary_contact(
     coordinator,

@@ -482,27 +482,38 @@ async def _commitments_in_range(condition, open_statuses: list[str], live: list[
     return rows
 
 
+def _of_agreement(condition, column, agreement_id: int | None):
+    """condition, narrowed to one agreement when agreement_id is given (the preview)."""
+    return condition if agreement_id is None else condition & (column == agreement_id)
+
+
 async def commitments_due_between(
-    first: date, last: date, open_statuses: list[str], live: list[str]
+    first: date, last: date, open_statuses: list[str], live: list[str],
+    agreement_id: int | None = None,
 ) -> list[dict]:
     # A window of days: the planner's estimate is right, and one query does best.
     return await _commitments_due(
-        (Commitment.due_date >= first) & (Commitment.due_date <= last),
+        _of_agreement((Commitment.due_date >= first) & (Commitment.due_date <= last),
+                      Commitment.agreement, agreement_id),
         open_statuses, live, Commitment.due_date,
     )
 
 
-async def commitments_due_before(before: date, open_statuses: list[str], live: list[str]) -> list[dict]:
+async def commitments_due_before(
+    before: date, open_statuses: list[str], live: list[str], agreement_id: int | None = None
+) -> list[dict]:
     return await _commitments_in_range(
-        Commitment.due_date < before, open_statuses, live, Commitment.due_date
+        _of_agreement(Commitment.due_date < before, Commitment.agreement, agreement_id),
+        open_statuses, live, Commitment.due_date,
     )
 
 
 async def commitments_in_status_since(
-    status: str, cutoff: datetime, live: list[str]
+    status: str, cutoff: datetime, live: list[str], agreement_id: int | None = None
 ) -> list[dict]:
     return await _commitments_in_range(
-        Commitment.status_changed_at <= cutoff, [status], live, Commitment.status_changed_at
+        _of_agreement(Commitment.status_changed_at <= cutoff, Commitment.agreement, agreement_id),
+        [status], live, Commitment.status_changed_at,
     )
 
 
@@ -513,7 +524,9 @@ async def commitment_due(commitment_id: int, open_statuses: list[str], live: lis
     return rows[0] if rows else None
 
 
-async def meetings_between(first: date, last: date, kind: str, live: list[str]) -> list[dict]:
+async def meetings_between(
+    first: date, last: date, kind: str, live: list[str], agreement_id: int | None = None
+) -> list[dict]:
     return await FollowUp.select(
         FollowUp.id.as_alias("follow_up_id"),
         FollowUp.agreement.as_alias("agreement_id"),
@@ -526,8 +539,8 @@ async def meetings_between(first: date, last: date, kind: str, live: list[str]) 
         FollowUp.notes,
         FollowUp.version,
     ).where(
-        (FollowUp.date >= first)
-        & (FollowUp.date <= last)
+        _of_agreement((FollowUp.date >= first) & (FollowUp.date <= last),
+                      FollowUp.agreement, agreement_id)
         & (FollowUp.kind == kind)
         & FollowUp.agreement.status.is_in(live)
     ).order_by(FollowUp.date).order_by(FollowUp.id)
@@ -545,7 +558,9 @@ async def primary_contacts_of(agreement_ids: list[int]) -> list[dict]:
     ).order_by(Party.id)
 
 
-async def agreements_ending_between(first: date, last: date, statuses: list[str]) -> list[dict]:
+async def agreements_ending_between(
+    first: date, last: date, statuses: list[str], agreement_id: int | None = None
+) -> list[dict]:
     return await Agreement.select(
         Agreement.id.as_alias("agreement_id"),
         Agreement.title,
@@ -555,8 +570,8 @@ async def agreements_ending_between(first: date, last: date, statuses: list[str]
         Agreement.registration_number,
         Agreement.parent.as_alias("parent_id"),
     ).where(
-        (Agreement.period_end >= first)
-        & (Agreement.period_end <= last)
+        _of_agreement((Agreement.period_end >= first) & (Agreement.period_end <= last),
+                      Agreement.id, agreement_id)
         & Agreement.status.is_in(statuses)
     ).order_by(Agreement.period_end).order_by(Agreement.id)
 

@@ -910,31 +910,39 @@ async def _commitment_dues(rows: list[dict]) -> list[CommitmentDue]:
     ]
 
 
-async def commitments_due_between(first: date, last: date) -> list[CommitmentDue]:
+# The reminder queries below take agreement_id to look at one agreement only (the preview
+# of its planned reminders); the sweep asks about all of them.
+
+
+async def commitments_due_between(
+    first: date, last: date, agreement_id: int | None = None
+) -> list[CommitmentDue]:
     """Open commitments of live agreements due on first, last or any day between."""
     return await _commitment_dues(
         await repository.commitments_due_between(
-            first, last, _values(OPEN_COMMITMENT), _values(LIVE_AGREEMENT)
+            first, last, _values(OPEN_COMMITMENT), _values(LIVE_AGREEMENT), agreement_id
         )
     )
 
 
-async def commitments_overdue(before: date) -> list[CommitmentDue]:
+async def commitments_overdue(before: date, agreement_id: int | None = None) -> list[CommitmentDue]:
     """Open commitments of live agreements due before (not on) the given day."""
     return await _commitment_dues(
         await repository.commitments_due_before(
-            before, _values(OPEN_COMMITMENT), _values(LIVE_AGREEMENT)
+            before, _values(OPEN_COMMITMENT), _values(LIVE_AGREEMENT), agreement_id
         )
     )
 
 
-async def commitments_unconfirmed_since(cutoff: datetime) -> list[CommitmentDue]:
+async def commitments_unconfirmed_since(
+    cutoff: datetime, agreement_id: int | None = None
+) -> list[CommitmentDue]:
     """Proposed commitments of live agreements whose status last changed at or before cutoff."""
     if cutoff.tzinfo is None:
         raise ValueError("cutoff must be timezone-aware (a moment, not a wall-clock time)")
     return await _commitment_dues(
         await repository.commitments_in_status_since(
-            CommitmentStatus.proposed.value, cutoff, _values(LIVE_AGREEMENT)
+            CommitmentStatus.proposed.value, cutoff, _values(LIVE_AGREEMENT), agreement_id
         )
     )
 
@@ -947,10 +955,13 @@ async def commitment_due(commitment_id: int) -> CommitmentDue | None:
     return (await _commitment_dues([row]))[0] if row else None
 
 
-async def meetings_between(first: date, last: date) -> list[MeetingDue]:
+async def meetings_between(
+    first: date, last: date, agreement_id: int | None = None
+) -> list[MeetingDue]:
     """Steering group meetings of live agreements held on first, last or any day between."""
     rows = await repository.meetings_between(
-        first, last, FollowUpKind.steering_group_meeting.value, _values(LIVE_AGREEMENT)
+        first, last, FollowUpKind.steering_group_meeting.value, _values(LIVE_AGREEMENT),
+        agreement_id,
     )
     if not rows:
         return []
@@ -962,9 +973,13 @@ async def meetings_between(first: date, last: date) -> list[MeetingDue]:
     return [MeetingDue(**row, contact_ids=contacts_of.get(row["agreement_id"], [])) for row in rows]
 
 
-async def agreements_ending_between(first: date, last: date) -> list[AgreementEnding]:
+async def agreements_ending_between(
+    first: date, last: date, agreement_id: int | None = None
+) -> list[AgreementEnding]:
     """Agreements in force whose period ends on first, last or any day between."""
-    rows = await repository.agreements_ending_between(first, last, _values(IN_FORCE_AGREEMENT))
+    rows = await repository.agreements_ending_between(
+        first, last, _values(IN_FORCE_AGREEMENT), agreement_id
+    )
     if not rows:
         return []
     ids = [r["agreement_id"] for r in rows]

@@ -85,10 +85,12 @@ class CommitmentDueRule(Rule):
     def days(self) -> list[int]:
         return sorted(set(get_settings().reminder_commitment_due_days), reverse=True)
 
-    async def candidates(self, today, now, horizon=0):
+    async def candidates(self, today, now, horizon=0, agreement_id=None):
         if not self.days:
             return []
-        rows = await agreements.commitments_due_between(today, today + timedelta(self.days[0] + horizon))
+        rows = await agreements.commitments_due_between(
+            today, today + timedelta(self.days[0] + horizon), agreement_id=agreement_id
+        )
         return await _commitment_candidates(
             rows,
             lambda r: [(f"due-{d}:{r.due_date}", r.due_date - timedelta(d)) for d in self.days],
@@ -100,10 +102,10 @@ class CommitmentOverdueRule(Rule):
     name = "commitment_overdue"
     description = "Ett åtagande är försenat: dagen efter, sedan varje vecka (overdue)"
 
-    async def candidates(self, today, now, horizon=0):
+    async def candidates(self, today, now, horizon=0, agreement_id=None):
         repeat = get_settings().reminder_overdue_repeat_days
         last = today + timedelta(horizon)
-        rows = await agreements.commitments_overdue(last)
+        rows = await agreements.commitments_overdue(last, agreement_id=agreement_id)
 
         def occurrences(row):
             first = row.due_date + timedelta(1)
@@ -118,13 +120,14 @@ class CommitmentUnconfirmedRule(Rule):
     name = "commitment_unconfirmed"
     description = "Ett åtagande är obekräftat sju dagar efter förslaget (unconfirmed)"
 
-    async def candidates(self, today, now, horizon=0):
+    async def candidates(self, today, now, horizon=0, agreement_id=None):
         days = get_settings().reminder_unconfirmed_days
         zone = ZoneInfo(get_settings().timezone)
         # Proposed on or before this local day, the reminder is due today + horizon at most.
         last_day = today + timedelta(horizon) - timedelta(days)
         cutoff = datetime.combine(last_day + timedelta(1), datetime.min.time(), zone)
-        rows = [r for r in await agreements.commitments_unconfirmed_since(cutoff)
+        unconfirmed = await agreements.commitments_unconfirmed_since(cutoff, agreement_id=agreement_id)
+        rows = [r for r in unconfirmed
                 if r.status_changed_at < cutoff]
 
         def occurrences(row):
@@ -138,9 +141,11 @@ class MeetingRule(Rule):
     name = "meeting"
     description = "Ett styrgruppsmöte om sju dagar, med kalenderinbjudan (a meeting ahead)"
 
-    async def candidates(self, today, now, horizon=0):
+    async def candidates(self, today, now, horizon=0, agreement_id=None):
         days = get_settings().reminder_meeting_days
-        rows = await agreements.meetings_between(today, today + timedelta(days + horizon))
+        rows = await agreements.meetings_between(
+            today, today + timedelta(days + horizon), agreement_id=agreement_id
+        )
         contacts = await _contacts([i for r in rows for i in r.contact_ids])
         candidates = []
         for row in rows:
@@ -203,11 +208,13 @@ class AgreementEndingRule(Rule):
     name = "agreement_ending"
     description = "En överenskommelse upphör om 90 och om 30 dagar (an agreement ends)"
 
-    async def candidates(self, today, now, horizon=0):
+    async def candidates(self, today, now, horizon=0, agreement_id=None):
         days = sorted(set(get_settings().reminder_agreement_ending_days), reverse=True)
         if not days:
             return []
-        rows = await agreements.agreements_ending_between(today, today + timedelta(days[0] + horizon))
+        rows = await agreements.agreements_ending_between(
+            today, today + timedelta(days[0] + horizon), agreement_id=agreement_id
+        )
         return await _agreement_candidates(
             rows,
             lambda r: [(f"ending-{d}:{r.period_end}", r.period_end - timedelta(d)) for d in days],
@@ -219,9 +226,11 @@ class RenewalRule(Rule):
     name = "citizen_promise_renewal"
     description = "Ett medborgarlöfte behöver förnyas: det upphör inom 60 dagar utan efterföljare"
 
-    async def candidates(self, today, now, horizon=0):
+    async def candidates(self, today, now, horizon=0, agreement_id=None):
         days = get_settings().reminder_renewal_days
-        rows = await agreements.agreements_ending_between(today, today + timedelta(days + horizon))
+        rows = await agreements.agreements_ending_between(
+            today, today + timedelta(days + horizon), agreement_id=agreement_id
+        )
         rows = [r for r in rows if r.kind == "citizen_promise" and not r.has_successor]
         return await _agreement_candidates(
             rows,

@@ -64,10 +64,12 @@ class Rule(ABC):
     description: str
 
     @abstractmethod
-    async def candidates(self, today: date, now: datetime, horizon: int = 0) -> list[Candidate]:
+    async def candidates(self, today: date, now: datetime, horizon: int = 0,
+                         agreement_id: int | None = None) -> list[Candidate]:
         """Subjects with an occurrence due on or before today + horizon days.
 
-        The sweep asks with horizon 0; the preview of planned reminders asks further ahead.
+        The sweep asks with horizon 0 about every agreement; the preview of planned
+        reminders asks further ahead about one (agreement_id).
         Queries must cost what is due, not what exists (a date range on an index).
         """
 

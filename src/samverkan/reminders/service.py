@@ -327,7 +327,7 @@ async def planned(agreement_id: int, horizon_days: int = 120,
     ]
     last = today + timedelta(horizon_days)
     for rule in enabled_rules():
-        for candidate in await rule.candidates(today, now, horizon_days):
+        for candidate in await rule.candidates(today, now, horizon_days, agreement_id):
             if candidate.agreement_id != agreement_id:
                 continue
             for name, due_on in candidate.occurrences:
