@@ -16,6 +16,7 @@ from samverkan.accounts.auth import AuthenticationMiddleware, writers_only
 from samverkan.accounts.controllers import AuthController, UserController
 from samverkan.agreements.controllers import AgreementController, CommitmentController
 from samverkan.conf import DB
+from samverkan.documents.controllers import DocumentController
 from samverkan.errors import (
     SamverkanError,
     handle_database_error,
@@ -87,6 +88,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
             ContactController,
             AgreementController,
             CommitmentController,
+            DocumentController,
             OutboxController,
             PlannedRemindersController,
         ],

@@ -70,6 +70,14 @@ class Settings(BaseSettings):
     outbox_claim_timeout_minutes: int = Field(15, ge=1)
     outbox_batch_size: int = Field(100, ge=1)
 
+    # --- documents (docs/documents.md) ----------------------------------------------------
+    document_render_timeout_seconds: float = Field(60.0, gt=0)
+    document_render_concurrency: int = Field(2, ge=1)
+
+    @property
+    def document_cache_dir(self) -> Path:
+        return self.data_dir / "documents"
+
     @property
     def is_sqlite(self) -> bool:
         return not self.database_url or self.database_url.startswith("sqlite:")

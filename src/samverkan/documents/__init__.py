@@ -1,0 +1,1 @@
+"""Printable agreements: PDF/A documents rendered from the registry (docs/documents.md)."""

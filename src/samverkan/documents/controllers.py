@@ -1,0 +1,48 @@
+"""HTTP route of documents: the printable agreement as PDF/A (docs/documents.md)."""
+
+from typing import Annotated, Literal
+
+from litestar import Controller, Response, get
+from litestar.params import HeaderParameter, QueryParameter
+
+from samverkan.documents import service
+from samverkan.http import PathId
+
+CACHE_CONTROL = "private, no-cache"
+
+
+def _matches(if_none_match: str | None, etag: str) -> bool:
+    if not if_none_match:
+        return False
+    candidates = [c.strip().removeprefix("W/") for c in if_none_match.split(",")]
+    return "*" in candidates or etag in candidates
+
+
+class DocumentController(Controller):
+    path = "/api/agreements"
+    tags = ["Dokument (documents)"]
+
+    @get("/{agreement_id:int}/document.pdf", media_type="application/pdf")
+    async def agreement_document(
+        self,
+        agreement_id: PathId,
+        lang: Annotated[
+            Literal["sv", "en"], QueryParameter(description="sv (default) or en")
+        ] = "sv",
+        variant: Annotated[
+            Literal["a3b", "ua"],
+            QueryParameter(description="a3b: PDF/A-3b for the archive (default); "
+                                       "ua: tagged PDF/UA-1 for screen readers"),
+        ] = "a3b",
+        if_none_match: Annotated[
+            str | None, HeaderParameter(name="If-None-Match", required=False)
+        ] = None,
+    ) -> Response[bytes]:
+        """The agreement as a printable, archivable PDF, with its JSON attached."""
+        document = await service.describe(agreement_id, lang, variant)
+        headers = {"ETag": document.etag, "Cache-Control": CACHE_CONTROL}
+        if _matches(if_none_match, document.etag):
+            return Response(b"", status_code=304, headers=headers)
+        body = await service.pdf(document)
+        headers["Content-Disposition"] = f'inline; filename="{document.filename}"'
+        return Response(body, media_type="application/pdf", headers=headers)
