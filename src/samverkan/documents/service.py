@@ -155,7 +155,10 @@ async def pdf(document: Document) -> bytes:
         except Exception:
             log.exception("document render failed: %s", document.key)
             raise RenderUnavailable(UNAVAILABLE) from None
+        else:
+            # Stored before the lock is let go: a request arriving after it finds the
+            # file instead of rendering the same document a second time.
+            _store(document, rendered)
+            return rendered
         finally:
             _locks.pop(document.key, None)
-        _store(document, rendered)
-        return rendered

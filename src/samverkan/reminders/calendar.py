@@ -1,16 +1,12 @@
 """iCalendar invitations for meetings, so a reminder lands in Outlook as an event."""
 
 from datetime import datetime, timedelta
-from email.utils import parseaddr
 from zoneinfo import ZoneInfo
 
 from icalendar import Calendar, Event, vCalAddress, vText
 
+from samverkan.reminders import mailer
 from samverkan.settings import get_settings
-
-
-def _host() -> str:
-    return parseaddr(get_settings().mail_sender)[1].partition("@")[2] or "samverkan.local"
 
 
 def meeting_invite(meeting, recipients, now: datetime) -> str:
@@ -23,7 +19,7 @@ def meeting_invite(meeting, recipients, now: datetime) -> str:
     calendar.add("version", "2.0")
     calendar.add("method", "REQUEST")
     event = Event()
-    event.add("uid", f"follow-up-{meeting.follow_up_id}@{_host()}")
+    event.add("uid", f"follow-up-{meeting.follow_up_id}@{mailer.sender_domain()}")
     event.add("sequence", meeting.version)
     event.add("dtstamp", now.astimezone(ZoneInfo("UTC")))
     if meeting.start_time is not None:
@@ -38,7 +34,7 @@ def meeting_invite(meeting, recipients, now: datetime) -> str:
         event.add("location", meeting.location)
     description = f"{meeting.agreement_title}\n{meeting.notes}".strip()
     event.add("description", description)
-    organizer = vCalAddress(f"mailto:{parseaddr(settings.mail_sender)[1]}")
+    organizer = vCalAddress(f"mailto:{mailer.sender_address()}")
     organizer.params["cn"] = vText("Samverkan")
     event["organizer"] = organizer
     for recipient in recipients:

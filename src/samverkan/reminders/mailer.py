@@ -5,6 +5,7 @@ import ssl
 import tempfile
 from email.message import EmailMessage
 from email.utils import format_datetime, formataddr, parseaddr
+from functools import lru_cache
 from pathlib import Path
 
 import aiosmtplib
@@ -126,4 +127,16 @@ def backend(settings: Settings | None = None):
 
 
 def sender_address() -> str:
-    return parseaddr(get_settings().mail_sender)[1]
+    return _parse_sender(get_settings().mail_sender)[0]
+
+
+def sender_domain() -> str:
+    """The sender's domain: it names Message-IDs and calendar UIDs as ours."""
+    return _parse_sender(get_settings().mail_sender)[1]
+
+
+@lru_cache(maxsize=8)
+def _parse_sender(sender: str) -> tuple[str, str]:
+    # Parsed once per configured sender, not once per message of a sweep's thousands.
+    address = parseaddr(sender)[1]
+    return address, address.partition("@")[2] or "samverkan.local"

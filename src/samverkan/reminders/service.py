@@ -7,8 +7,6 @@ import socket
 import uuid
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
-from email.utils import parseaddr
-from functools import lru_cache
 from zoneinfo import ZoneInfo
 
 from samverkan import clock
@@ -76,13 +74,7 @@ async def sweep(now: datetime | None = None) -> SweepResult:
 
 
 def _message_id(kind: str) -> str:
-    return f"<{kind}.{uuid.uuid4().hex}@{_sender_domain(get_settings().mail_sender)}>"
-
-
-@lru_cache(maxsize=8)
-def _sender_domain(sender: str) -> str:
-    # mailer.sender_address()'s domain, parsed once per sender rather than once per message.
-    return parseaddr(sender)[1].partition("@")[2] or "samverkan.local"
+    return f"<{kind}.{uuid.uuid4().hex}@{mailer.sender_domain()}>"
 
 
 async def _write_digests(today: date, now: datetime) -> int:
