@@ -25,6 +25,8 @@ from samverkan.errors import (
     handle_unexpected_error,
 )
 from samverkan.health import health
+from samverkan.portal.controllers import InvitationController
+from samverkan.portal.pages import portal_router
 from samverkan.registry.controllers import (
     ContactController,
     OrganizationController,
@@ -32,6 +34,7 @@ from samverkan.registry.controllers import (
 )
 from samverkan.reminders.controllers import OutboxController, PlannedRemindersController
 from samverkan.settings import Settings, get_settings
+from samverkan.web.security import csrf_config
 
 STATIC_DIR = Path(__file__).parent / "static"
 # Swagger UI is served from the package (static/swagger-ui/README.md), never from a CDN.
@@ -91,6 +94,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
             DocumentController,
             OutboxController,
             PlannedRemindersController,
+            InvitationController,
         ],
         middleware=[AuthenticationMiddleware],
         guards=[writers_only],
@@ -100,9 +104,11 @@ def create_app(settings: Settings | None = None) -> Litestar:
         route_handlers=[
             health,
             api,
+            portal_router,
             create_static_files_router(path="/static", directories=[STATIC_DIR],
                                        include_in_schema=False),
         ],
+        csrf_config=csrf_config(settings),
         on_startup=[open_database, start_worker],
         on_shutdown=[stop_worker, close_database],
         exception_handlers={

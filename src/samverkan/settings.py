@@ -36,6 +36,21 @@ class Settings(BaseSettings):
     login_failure_window_minutes: int = 15
 
     max_page_size: int = 200
+    # Signs the CSRF cookie of the pages; empty means a random key kept in data_dir/secret_key.
+    secret_key: str = ""
+
+    # --- partner portal (docs/portal.md) --------------------------------------------------
+    portal_cookie_name: str = "samverkan_portal"
+    portal_invitation_days: int = Field(7, ge=1)
+    portal_link_minutes: int = Field(15, ge=1)
+    portal_session_idle_minutes: int = Field(30, ge=1)
+    portal_session_absolute_hours: int = Field(8, ge=1)
+    # Requests for a sign-in link, per e-mail address and per client address, in the window.
+    portal_link_window_minutes: int = Field(60, ge=1)
+    portal_link_requests_per_address: int = Field(3, ge=1)
+    portal_link_requests_per_client: int = Field(20, ge=1)
+    # Attempts to use a link (right or wrong) per client address in the window.
+    portal_link_attempts_per_client: int = Field(30, ge=1)
 
     # --- reminders (docs/reminders.md) ----------------------------------------------------
     timezone: str = "Europe/Stockholm"
@@ -91,6 +106,11 @@ class Settings(BaseSettings):
     @property
     def secure_cookies(self) -> bool:
         return self.environment == "production"
+
+    @property
+    def portal_cookies_secure(self) -> bool:
+        """The portal's cookies are Secure everywhere but on a developer's machine."""
+        return self.environment != "development"
 
     @property
     def mail_path(self) -> Path:

@@ -1,0 +1,1 @@
+"""The partner portal: partners confirm and follow up their own commitments (docs/portal.md)."""

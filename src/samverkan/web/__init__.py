@@ -1,0 +1,1 @@
+"""Shared parts of the server-rendered pages: layout, assets, language, security headers."""
