@@ -32,6 +32,7 @@ from samverkan.agreements.schemas import (
     PartyCreate,
     PartyRead,
     PartyUpdate,
+    ProgressReportRead,
 )
 from samverkan.agreements.tables import AgreementKind, AgreementStatus
 from samverkan.audit.schemas import AuditEventRead
@@ -323,6 +324,12 @@ class CommitmentController(Controller):
                 request.user.actor, commitment_id, data, expected_version(if_match)
             )
         return with_etag(updated, updated.version)
+
+    @get("/{commitment_id:int}/reports")
+    async def list_progress_reports(self, commitment_id: PathId) -> list[ProgressReportRead]:
+        """The owning party's progress reports on the commitment, newest first."""
+        await service.commitment(commitment_id)
+        return await service.progress_reports(commitment_id)
 
     @post("/{commitment_id:int}/status", status_code=200)
     async def change_status(

@@ -18,6 +18,7 @@ from samverkan.agreements.tables import (
     FollowUpOutcome,
     Goal,
     Party,
+    ProgressReport,
 )
 from samverkan.db import contains, update_versioned
 
@@ -213,6 +214,38 @@ async def parties_of(agreement_ids: list[int]) -> list[dict]:
 async def party_of_organization(agreement_id: int, organization_id: int) -> bool:
     return await Party.exists().where(
         (Party.agreement == agreement_id) & (Party.organization == organization_id)
+    )
+
+
+async def agreement_ids_with_party(organization_id: int, statuses: list[str]) -> list[int]:
+    rows = await Agreement.select(Agreement.id).where(
+        Agreement.id.is_in(Party.select(Party.agreement).where(Party.organization == organization_id))
+        & Agreement.status.is_in(statuses)
+    ).order_by(Agreement.updated_at, ascending=False).order_by(Agreement.id, ascending=False)
+    return [row["id"] for row in rows]
+
+
+async def insert_progress_report(values: dict) -> int:
+    result = await ProgressReport.insert(ProgressReport(**values))
+    return result[0]["id"]
+
+
+_PROGRESS_REPORT = (
+    ProgressReport.id,
+    ProgressReport.commitment.as_alias("commitment_id"),
+    ProgressReport.status,
+    ProgressReport.note,
+    ProgressReport.as_of,
+    ProgressReport.reported_by,
+    ProgressReport.reported_at,
+)
+
+
+async def progress_reports_of(commitment_id: int) -> list[dict]:
+    return await ProgressReport.select(*_PROGRESS_REPORT).where(
+        ProgressReport.commitment == commitment_id
+    ).order_by(ProgressReport.reported_at, ascending=False).order_by(
+        ProgressReport.id, ascending=False
     )
 
 

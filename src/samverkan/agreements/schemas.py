@@ -13,6 +13,7 @@ from samverkan.agreements.tables import (
     CommitmentStatus,
     FollowUpKind,
     Outcome,
+    ReportedStatus,
     SignatureMethod,
 )
 from samverkan.registry.schemas import ContactRead, OrganizationSummary
@@ -206,6 +207,28 @@ class CommitmentRead(Output):
     version: int
     created_at: datetime
     updated_at: datetime
+
+
+class PartyResponse(Input):
+    """A party confirms or declines its own commitment; a decline says why."""
+
+    comment: Comment | None = None
+
+
+class ProgressReportCreate(Input):
+    status: ReportedStatus
+    note: LongText = ""
+    as_of: date = Field(description="The day the report speaks of; not in the future")
+
+
+class ProgressReportRead(Output):
+    id: int
+    commitment_id: int
+    status: ReportedStatus
+    note: str
+    as_of: date
+    reported_by: str
+    reported_at: datetime
 
 
 # --- follow-ups --------------------------------------------------------------------------

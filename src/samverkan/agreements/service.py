@@ -54,7 +54,10 @@ from samverkan.agreements.schemas import (
     PartyBrief,
     PartyCreate,
     PartyRead,
+    PartyResponse,
     PartyUpdate,
+    ProgressReportCreate,
+    ProgressReportRead,
     Signatory,
 )
 from samverkan.agreements.tables import (
@@ -783,7 +786,8 @@ async def update_commitment(
         values.get("responsible_contact_id", before.responsible_contact_id)
         if owner_or_contact_changed else None,
     )
-    if substance_changed and before.status in CONFIRMED:
+    reset = substance_changed and before.status in CONFIRMED
+    if reset:
         # What the party confirmed is no longer what the commitment says.
         values.update(
             status=CommitmentStatus.proposed,
@@ -792,7 +796,11 @@ async def update_commitment(
             confirmed_at=None,
             confirmation_comment=None,
         )
-    return await _saved(actor, "commitment", before, expected, values, commitment)
+    after = await _saved(actor, "commitment", before, expected, values, commitment)
+    if reset:
+        # The party is told (the portal e-mails its contact) in this same transaction.
+        await events.publish(events.COMMITMENT_CONFIRMATION_RESET, commitment_id=commitment_id)
+    return after
 
 
 async def change_commitment_status(
@@ -818,6 +826,92 @@ async def change_commitment_status(
     elif target == CommitmentStatus.proposed:
         values.update(confirmed_by=None, confirmed_at=None, confirmation_comment=None)
     return await _saved(actor, "commitment", before, expected, values, commitment, action="status")
+
+
+# --- what a party does with its own commitments (the partner portal) --------------------
+
+
+async def agreement_ids_with_party(organization_id: int) -> list[int]:
+    """Agreements the organisation is a party of, as the parties see them: past the draft."""
+    shown = [status.value for status in AgreementStatus if status != AgreementStatus.draft]
+    return await repository.agreement_ids_with_party(organization_id, shown)
+
+
+async def _own_commitment(commitment_id: int, organization_id: int) -> CommitmentRead:
+    """A commitment of the organisation's party in an agreement the parties can see.
+
+    Anything else is "not found", whether it exists or not, so that a partner learns
+    nothing about what is not its own.
+    """
+    row = await repository.row("commitment", commitment_id)
+    if row is not None:
+        found = CommitmentRead(**row)
+        owner = await repository.row("party", found.party_id)
+        status = await repository.agreement_status(found.agreement_id)
+        if owner["organization_id"] == organization_id and status != AgreementStatus.draft:
+            return found
+    raise NotFound("Åtagandet finns inte (commitment not found)")
+
+
+async def respond_as_party(
+    actor: Actor, commitment_id: int, organization_id: int, response: PartyResponse, *,
+    confirm: bool, expected: int | None = None,
+) -> CommitmentRead:
+    """The owning party confirms or declines a proposed commitment."""
+    before = await _own_commitment(commitment_id, organization_id)
+    target = CommitmentStatus.confirmed if confirm else CommitmentStatus.declined
+    if before.status != CommitmentStatus.proposed:
+        raise Conflict(
+            f"Åtagandet är redan {COMMITMENT_STATUS_SV[before.status]} och väntar inte på svar "
+            f"(the commitment is {before.status.value}, not awaiting confirmation)",
+            field="status",
+        )
+    return await change_commitment_status(
+        actor, commitment_id, CommitmentStatusChange(status=target, comment=response.comment),
+        expected,
+    )
+
+
+async def report_progress(
+    actor: Actor, commitment_id: int, organization_id: int, data: ProgressReportCreate
+) -> ProgressReportRead:
+    """The owning party reports on a commitment it has confirmed; its status follows."""
+    before = await _own_commitment(commitment_id, organization_id)
+    await _editable(before.agreement_id)
+    if before.status not in (CommitmentStatus.confirmed, CommitmentStatus.in_progress):
+        raise Conflict(
+            "Det går bara att rapportera om bekräftade åtaganden; det här är "
+            f"{COMMITMENT_STATUS_SV[before.status]} "
+            "(progress can be reported on confirmed commitments only)",
+            field="status",
+        )
+    if data.as_of > clock.today():
+        raise InvalidInput(
+            "Datumet får inte ligga i framtiden (the date may not be in the future)",
+            field="as_of",
+        )
+    target = CommitmentStatus(data.status.value)
+    if target != before.status:
+        await change_commitment_status(
+            actor, commitment_id, CommitmentStatusChange(status=target), None
+        )
+    else:
+        await repository.touch_agreement(before.agreement_id)
+    report_id = await repository.insert_progress_report({
+        "commitment": commitment_id, "status": data.status, "note": data.note,
+        "as_of": data.as_of, "reported_by": actor.label, "reported_at": clock.now(),
+    })
+    report = next(r for r in await progress_reports(commitment_id) if r.id == report_id)
+    await audit.record(
+        actor, "report", "progress_report", report_id, agreement_id=before.agreement_id,
+        after=report,
+    )
+    return report
+
+
+async def progress_reports(commitment_id: int) -> list[ProgressReportRead]:
+    """A commitment's progress reports, newest first."""
+    return [ProgressReportRead(**row) for row in await repository.progress_reports_of(commitment_id)]
 
 
 # --- follow-ups ----------------------------------------------------------------------------

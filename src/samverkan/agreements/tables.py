@@ -159,6 +159,26 @@ class Commitment(Table):
     updated_at = Timestamptz(null=False)
 
 
+class ReportedStatus(str, Enum):
+    """What a party may report about its own confirmed commitment."""
+
+    in_progress = "in_progress"
+    done = "done"
+    not_done = "not_done"
+
+
+class ProgressReport(Table, tablename="progress_report"):
+    """A party's report on how its commitment goes: kept, never edited, newest counts."""
+
+    commitment = ForeignKey(Commitment, null=False, on_delete=OnDelete.cascade)
+    status = Varchar(length=20, choices=ReportedStatus, null=False)
+    note = Text(null=False, default="")
+    # The day the report speaks of, which may be before the day it was written.
+    as_of = Date(null=False)
+    reported_by = Varchar(length=254, null=False)
+    reported_at = Timestamptz(null=False)
+
+
 class FollowUp(Table, tablename="follow_up"):
     agreement = ForeignKey(Agreement, null=False, on_delete=OnDelete.cascade)
     date = Date(null=False)
