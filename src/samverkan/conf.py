@@ -30,5 +30,6 @@ APP_REGISTRY = AppRegistry(
         "samverkan.audit.piccolo_app",
         "samverkan.agreements.piccolo_app",
         "samverkan.reminders.piccolo_app",
+        "samverkan.portal.piccolo_app",
     ]
 )

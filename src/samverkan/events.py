@@ -13,7 +13,7 @@ Handler = Callable[..., Awaitable[None]]
 
 # Modules that subscribe at import; loaded on the first publish so that a handler is never
 # missed because nobody happened to import its module (a CLI command, a test, a job).
-SUBSCRIBERS = ("samverkan.reminders.subscriptions",)
+SUBSCRIBERS = ("samverkan.reminders.subscriptions", "samverkan.portal.subscriptions")
 
 # What a domain announces, with the keyword arguments it passes.
 COMMITMENT_CHANGED = "commitment.changed"  # commitment_id: int

@@ -1,5 +1,7 @@
 """Every query of the registry."""
 
+from piccolo.columns.combination import WhereRaw
+
 from samverkan import clock
 from samverkan.db import contains, update_versioned
 from samverkan.registry.tables import (
@@ -242,6 +244,15 @@ async def contacts_by_ids(ids: list[int]) -> list[dict]:
     if not ids:
         return []
     return await Contact.select(*_contact_columns()).where(Contact.id.is_in(ids))
+
+
+async def contacts_by_email(email: str) -> list[dict]:
+    """Contacts with this address in any letter case (lower() is the same on both engines
+    for the ASCII letters addresses are made of), in id order."""
+    name = Contact.email._meta.get_full_name(with_alias=False)
+    return await Contact.select(*_contact_columns()).where(
+        WhereRaw(f"lower({name}) = {{}}", email.lower())
+    ).order_by(Contact.id)
 
 
 async def insert_contact(organization_id: int, values: dict) -> int:

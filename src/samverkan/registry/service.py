@@ -214,6 +214,12 @@ async def contacts_by_ids(ids: list[int]) -> dict[int, ContactRead]:
     return {row["id"]: ContactRead(**row) for row in rows}
 
 
+async def contacts_by_email(email: str) -> list[ContactRead]:
+    """Every contact with this e-mail address (a person may be contact of several
+    organisations), whatever the letter case."""
+    return [ContactRead(**row) for row in await repository.contacts_by_email(email)]
+
+
 async def _organization_values(data: OrganizationCreate | OrganizationUpdate, except_id=None):
     values = changes(data, required=("name", "kind", "org_number"))
     values.pop("municipality_code", None)

@@ -120,12 +120,30 @@ def _message_row(kind, recipient, name, language, rendered, attachments, now, da
 
 
 async def enqueue(kind: str, recipient: str, name: str, language: str, rendered: dict,
-                  attachments: list[dict] | None = None, now: datetime | None = None) -> int:
-    """Put one message (an invitation, say) in the outbox, inside the caller's transaction."""
+                  attachments: list[dict] | None = None, now: datetime | None = None,
+                  redact_after_send: bool = False) -> int:
+    """Put one message (an invitation, say) in the outbox, inside the caller's transaction.
+
+    redact_after_send: the body holds a secret (a sign-in link); once the message is sent
+    or given up, the outbox keeps only a note in its place (REDACTED).
+    """
     now = now or clock.now()
     row = _message_row(kind, recipient.lower(), name, language, rendered, attachments or [], now)
+    row["redact_after_send"] = redact_after_send
     inserted = await repository.insert_messages([row])
     return inserted[recipient.lower()]
+
+
+# What is left of a redacted message's body: the outbox must not become a store of working
+# links, and a message that left (or never will) is not needed in full any more.
+REDACTED = ("Innehållet är borttaget eftersom det innehöll en inloggningslänk. "
+            "(The content was removed because it contained a sign-in link.)")
+
+
+def _redaction(message: dict) -> dict:
+    if not message.get("redact_after_send"):
+        return {}
+    return {"body_text": REDACTED, "body_html": f"<p>{REDACTED}</p>"}
 
 
 # --- when a subject changes --------------------------------------------------------------
@@ -221,7 +239,7 @@ async def deliver(now: datetime | None = None, worker: str | None = None,
                         await repository.mark(message["id"], worker, {
                             "status": MessageStatus.sent, "sent_at": now,
                             "attempts": message["attempts"] + 1, "last_error": None,
-                            "updated_at": now,
+                            "updated_at": now, **_redaction(message),
                         })
                     result.sent += 1
         except mailer.ServerUnavailable as exc:
@@ -252,7 +270,7 @@ async def _failed(message, worker, now, error, permanent, result) -> None:
     values = {"attempts": attempts, "last_error": error[:2000], "claimed_at": None,
               "claimed_by": None, "updated_at": now}
     if give_up:
-        values["status"] = MessageStatus.failed
+        values |= {"status": MessageStatus.failed, **_redaction(message)}
         result.failed += 1
     else:
         values |= {"status": MessageStatus.pending, "next_attempt_at": now + _backoff(attempts)}
@@ -290,6 +308,12 @@ async def retry(actor: Actor, message_id: int, now: datetime | None = None) -> O
         raise Conflict(
             f"Bara misslyckade meddelanden kan skickas om; detta är {before['status']} "
             "(only failed messages can be retried)", field="status",
+        )
+    if before["redact_after_send"]:
+        raise Conflict(
+            "Meddelandets innehåll är borttaget eftersom det innehöll en inloggningslänk; "
+            "skicka en ny inbjudan i stället (the content was removed: send a new invitation)",
+            field="status",
         )
     await repository.update_message(message_id, {
         "status": MessageStatus.pending, "attempts": 0, "next_attempt_at": now,

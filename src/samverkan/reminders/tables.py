@@ -4,6 +4,7 @@ from enum import Enum
 
 from piccolo.columns import (
     JSON,
+    Boolean,
     Date,
     ForeignKey,
     Integer,
@@ -42,6 +43,8 @@ class OutboxMessage(Table, tablename="outbox_message"):
     claimed_by = Varchar(length=100, null=True, default=None)
     sent_at = Timestamptz(null=True, default=None)
     last_error = Text(null=True, default=None)
+    # The body holds a secret (a sign-in link): replaced by REDACTED once sent or given up.
+    redact_after_send = Boolean(null=False, default=False)
     created_at = Timestamptz(null=False)
     updated_at = Timestamptz(null=False)
 
