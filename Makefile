@@ -7,6 +7,8 @@ VENV := .venv
 BIN := $(VENV)/bin
 # The PostgreSQL the second test run uses (trust auth on this machine and in CI).
 TEST_DATABASE_URL ?= postgresql://postgres@127.0.0.1:5432/test
+# What the browser tests take from the npm registry (axe-core), pinned by its lock file.
+BROWSER := tests/browser
 
 .PHONY: install run test test-sqlite test-postgres bench clean
 
@@ -17,7 +19,18 @@ $(VENV)/.installed: pyproject.toml
 	$(BIN)/pip install --quiet -e '.[test,bench]'
 	touch $@
 
-install: $(VENV)/.installed
+# Without npm a developer's machine still installs; the browser tests then skip, and in CI
+# (CI=true) they fail, so CI stops here at once instead.
+$(BROWSER)/node_modules/.installed: $(BROWSER)/package.json $(BROWSER)/package-lock.json
+	@if command -v npm >/dev/null 2>&1; then \
+		npm ci --prefix $(BROWSER) --no-audit --no-fund --loglevel=error && touch $@; \
+	elif [ -n "$$CI" ]; then \
+		echo "npm is required for the browser tests (docs/operations.md)" >&2; exit 1; \
+	else \
+		echo "npm not found: the browser tests will be skipped (docs/operations.md)" >&2; \
+	fi
+
+install: $(VENV)/.installed $(BROWSER)/node_modules/.installed
 
 ## Start the service on SQLite with demo data; prints where to log in.
 run: install
@@ -36,4 +49,4 @@ bench: install
 	$(BIN)/python bench/run.py
 
 clean:
-	rm -rf $(VENV) var .pytest_cache
+	rm -rf $(VENV) var .pytest_cache $(BROWSER)/node_modules
