@@ -26,6 +26,7 @@ from samverkan.errors import (
 )
 from samverkan.health import health
 from samverkan.portal.controllers import InvitationController
+from samverkan.portal.pages import TEMPLATES as PORTAL_TEMPLATES
 from samverkan.portal.pages import portal_router
 from samverkan.registry.controllers import (
     ContactController,
@@ -34,7 +35,9 @@ from samverkan.registry.controllers import (
 )
 from samverkan.reminders.controllers import OutboxController, PlannedRemindersController
 from samverkan.settings import Settings, get_settings
-from samverkan.web.security import csrf_config
+from samverkan.web import templating
+from samverkan.web.errors import pages_or
+from samverkan.web.security import csrf_config, page_headers
 
 STATIC_DIR = Path(__file__).parent / "static"
 # Swagger UI is served from the package (static/swagger-ui/README.md), never from a CDN.
@@ -105,18 +108,23 @@ def create_app(settings: Settings | None = None) -> Litestar:
             health,
             api,
             portal_router,
-            create_static_files_router(path="/static", directories=[STATIC_DIR],
+            # The pages' CSS and htmx (web/static) beside Swagger UI's files.
+            create_static_files_router(path="/static",
+                                       directories=[STATIC_DIR, templating.STATIC],
                                        include_in_schema=False),
         ],
         csrf_config=csrf_config(settings),
+        template_config=templating.template_config({"portal": PORTAL_TEMPLATES}),
+        before_send=[page_headers],
         on_startup=[open_database, start_worker],
         on_shutdown=[stop_worker, close_database],
+        # JSON for the API; under the pages' paths the same errors render as pages.
         exception_handlers={
-            SamverkanError: handle_samverkan_error,
-            sqlite3.IntegrityError: handle_database_error,
-            asyncpg.exceptions.IntegrityConstraintViolationError: handle_database_error,
-            HTTPException: handle_http_exception,
-            Exception: handle_unexpected_error,
+            SamverkanError: pages_or(handle_samverkan_error),
+            sqlite3.IntegrityError: pages_or(handle_database_error),
+            asyncpg.exceptions.IntegrityConstraintViolationError: pages_or(handle_database_error),
+            HTTPException: pages_or(handle_http_exception),
+            Exception: pages_or(handle_unexpected_error),
         },
         openapi_config=OpenAPIConfig(
             title="Samverkan",

@@ -1,5 +1,425 @@
-"""The portal's pages (Jinja, server-rendered) under /portal."""
+"""The portal's pages (Jinja, server-rendered) under /portal: sign-in by e-mailed link, the
+partner's agreements, its own commitments and its own details.
 
-from litestar import Router
+Every page works without JavaScript; htmx only saves a page load on the commitment forms.
+Who is signed in comes from the portal's session cookie; without a session every page but
+sign-in answers 303 to /portal/login. What is not the partner's answers the same 404 page
+as what does not exist, for every route and every id a form carries.
+"""
 
-portal_router = Router(path="/portal", route_handlers=[])
+import re
+from datetime import date
+from pathlib import Path
+from typing import Annotated, Any
+
+from litestar import Controller, Request, Response, Router, get, post
+from litestar.datastructures import Cookie
+from litestar.di import NamedDependency, Provide
+from litestar.params import PathParameter
+from litestar.exceptions import TooManyRequestsException
+from litestar.response import Redirect, Template
+
+from samverkan import clock
+from samverkan.agreements.schemas import ProgressReportCreate
+from samverkan.agreements.tables import ReportedStatus
+from samverkan.db import write_transaction
+from samverkan.documents import service as documents
+from samverkan.errors import (
+    Conflict,
+    InvalidInput,
+    NotFound,
+    PreconditionFailed,
+    TooManyRequests,
+)
+from samverkan.portal import access, service
+from samverkan.portal.access import LinkInvalid, PortalContact
+from samverkan.registry.schemas import Language
+from samverkan.schemas import MAX_ID
+from samverkan.settings import get_settings
+from samverkan.web.i18n import choose_language, translate
+from samverkan.web.routes import switch_language
+from samverkan.web.templating import page
+
+TEMPLATES = Path(__file__).parent / "templates" / "pages"
+# Ids are checked in the handlers: one outside what a row can have is the same 404 as a
+# missing row (PathId would answer 400).
+Id = Annotated[int, PathParameter()]
+Token = Annotated[str, PathParameter()]
+SignedIn = NamedDependency[PortalContact]
+LOGIN = "/portal/login"
+HOME = "/portal/"
+
+# Limits of what a form may carry, the same as the schemas' (a longer text is refused with
+# a message next to the field, not a 500).
+COMMENT_MAX = 2000
+NOTE_MAX = 20_000
+NAME_MAX = 200
+TITLE_MAX = 200
+EMAIL_MAX = 254
+_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+_PHONE = re.compile(r"^[0-9 +()\-]{3,40}$")
+
+# What a page says after a form sent the browser back to it (303 ?done=…).
+_NOTICES = {
+    "confirmed": "confirmed_notice",
+    "declined": "declined_notice",
+    "reported": "reported_notice",
+    "saved": "saved_notice",
+    "logged_out": "logged_out",
+    "signed_out": "session_ended",
+}
+
+
+class NotSignedIn(Exception):
+    """No live portal session: the page sends the visitor to sign in."""
+
+
+def _client(request: Request) -> str:
+    return request.client.host if request.client else "unknown"
+
+
+def _session_cookie(request: Request) -> str:
+    return request.cookies.get(get_settings().portal_cookie_name, "")
+
+
+async def signed_in_contact(request: Request) -> PortalContact:
+    contact = await access.contact_for_session(_session_cookie(request))
+    if contact is None:
+        raise NotSignedIn()
+    return contact
+
+
+def _to_login(request: Request, _: NotSignedIn) -> Response:
+    response = Redirect(LOGIN, status_code=303)
+    if _session_cookie(request):
+        # An ended session's cookie opens nothing; let the browser forget it.
+        response.delete_cookie(get_settings().portal_cookie_name, path="/portal")
+    return response
+
+
+def _session_cookie_for(value: str) -> Cookie:
+    settings = get_settings()
+    return Cookie(key=settings.portal_cookie_name, value=value, path="/portal", httponly=True,
+                  samesite="lax", secure=settings.portal_cookies_secure)
+
+
+def _checked_id(value: int) -> int:
+    """An id outside what any row can have names nothing: the same 404 as a missing row."""
+    if not 1 <= value <= MAX_ID:
+        raise NotFound("Sidan finns inte (not found)")
+    return value
+
+
+def _notice(request: Request, lang: str) -> str | None:
+    key = _NOTICES.get(request.query_params.get("done", ""))
+    return translate(lang, key) if key else None
+
+
+def _expected(form: Any) -> int | None:
+    """The version the page showed; a change made since then is refused, not overwritten."""
+    value = str(form.get("version", "")).strip()
+    return int(value) if value.isdigit() and len(value) < 10 else None
+
+
+async def _page(request: Request, contact: PortalContact, template: str, *,
+                status_code: int = 200, **context: Any) -> Template:
+    lang = choose_language(request, contact.language)
+    organization = await service.organization_name(contact)
+    context.setdefault("notice", _notice(request, lang))
+    return page(request, f"portal/{template}", lang=lang, status_code=status_code,
+                contact=contact, organization=organization, **context)
+
+
+def _public_page(request: Request, template: str, *, status_code: int = 200,
+                 **context: Any) -> Template:
+    lang = choose_language(request)
+    context.setdefault("notice", _notice(request, lang))
+    return page(request, f"portal/{template}", lang=lang, status_code=status_code, **context)
+
+
+def _throttled(exc: TooManyRequests) -> TooManyRequestsException:
+    retry_after = getattr(exc, "retry_after", 60)
+    return TooManyRequestsException(detail=exc.detail,
+                                    headers={"Retry-After": str(retry_after)})
+
+
+# --- signing in and out ----------------------------------------------------------------------
+
+
+class SignInPages(Controller):
+    """Pages for visitors without a session: ask for a link, use a link."""
+
+    include_in_schema = False
+
+    @get("/login")
+    async def login_form(self, request: Request) -> Response:
+        if await access.contact_for_session(_session_cookie(request)) is not None:
+            return Redirect(HOME, status_code=303)
+        sent = request.query_params.get("sent") == "1"
+        return _public_page(request, "login.html", sent=sent, errors={}, values={},
+                            link_minutes=get_settings().portal_link_minutes)
+
+    @post("/login")
+    async def request_link(self, request: Request) -> Response:
+        form = await request.form()
+        email = str(form.get("email", "")).strip()
+        error = None
+        if not email:
+            error = "email_required"
+        elif len(email) > EMAIL_MAX or not _EMAIL.match(email):
+            error = "email_invalid"
+        if error:
+            lang = choose_language(request)
+            return _public_page(request, "login.html", status_code=400, sent=False,
+                                errors={"email": translate(lang, error)},
+                                values={"email": email},
+                                link_minutes=get_settings().portal_link_minutes)
+        try:
+            async with write_transaction():
+                await access.request_link(email, _client(request))
+        except TooManyRequests as exc:
+            raise _throttled(exc) from None
+        # The same answer whether the address is known or not.
+        return Redirect(f"{LOGIN}?sent=1", status_code=303)
+
+    @get("/link/{token:str}")
+    async def link_page(self, request: Request, token: Token) -> Template:
+        """Mail scanners open links: a GET shows a button and uses nothing up."""
+        return _public_page(request, "link.html", action=request.url.path)
+
+    @post("/link/{token:str}")
+    async def use_link(self, request: Request, token: Token) -> Response:
+        try:
+            contact, cookie_value, agreement_id = await access.redeem(token, _client(request))
+        except LinkInvalid:
+            return _public_page(request, "link_invalid.html", status_code=400)
+        except TooManyRequests as exc:
+            raise _throttled(exc) from None
+        previous = _session_cookie(request)
+        if previous:
+            async with write_transaction():
+                await access.logout(previous)
+        target = f"/portal/agreements/{agreement_id}" if agreement_id else HOME
+        return Redirect(target, status_code=303, cookies=[_session_cookie_for(cookie_value)])
+
+    @post("/logout")
+    async def logout(self, request: Request) -> Response:
+        cookie_value = _session_cookie(request)
+        if cookie_value:
+            async with write_transaction():
+                await access.logout(cookie_value)
+        response = Redirect(f"{LOGIN}?done=logged_out", status_code=303)
+        response.delete_cookie(get_settings().portal_cookie_name, path="/portal")
+        return response
+
+
+# --- the partner's pages -----------------------------------------------------------------------
+
+
+class PartnerPages(Controller):
+    """Pages for a signed-in contact: only its organisation's agreements and commitments."""
+
+    include_in_schema = False
+    dependencies = {"contact": Provide(signed_in_contact)}
+
+    @get("/")
+    async def home(self, request: Request, contact: SignedIn) -> Template:
+        overviews = await service.my_agreements(contact)
+        return await _page(request, contact, "home.html", overviews=overviews,
+                           today=clock.today(), current="home")
+
+    @get("/agreements/{agreement_id:int}")
+    async def agreement(self, request: Request, contact: SignedIn,
+                        agreement_id: Id) -> Template:
+        view = await service.partner_agreement(contact, _checked_id(agreement_id))
+        return await _page(request, contact, "agreement.html", view=view,
+                           agreement=view.agreement, today=clock.today(), current="home")
+
+    @get("/agreements/{agreement_id:int}/document.pdf", media_type="application/pdf")
+    async def agreement_document(self, request: Request, contact: SignedIn,
+                                 agreement_id: Id) -> Response[bytes]:
+        """The printed agreement, after the same check as the agreement page."""
+        await service.visible_agreement(contact, _checked_id(agreement_id))
+        variant = "ua" if request.query_params.get("variant") == "ua" else "a3b"
+        lang = choose_language(request, contact.language)
+        document = await documents.describe(agreement_id, lang, variant)
+        body = await documents.pdf(document)
+        return Response(body, media_type="application/pdf", headers={
+            "Content-Disposition": f'attachment; filename="{document.filename}"',
+        })
+
+    @get("/commitments/{commitment_id:int}")
+    async def commitment(self, request: Request, contact: SignedIn,
+                         commitment_id: Id) -> Template:
+        view = await service.partner_commitment(contact, _checked_id(commitment_id))
+        return await self._commitment_page(request, contact, view)
+
+    async def _commitment_page(self, request: Request, contact: PortalContact, view,
+                               *, status_code: int = 200, errors: dict | None = None,
+                               values: dict | None = None, problem: str | None = None,
+                               form: str | None = None) -> Template:
+        today = clock.today()
+        return await _page(
+            request, contact, "commitment.html", status_code=status_code, view=view,
+            commitment=view.commitment, agreement=view.agreement, errors=errors or {},
+            values=values or {}, problem=problem, form=form, today=today,
+            reported_statuses=[s.value for s in ReportedStatus], current="home",
+        )
+
+    async def _refused(self, request: Request, contact: PortalContact, commitment_id: int,
+                       exc: Exception, form_name: str, values: dict,
+                       field_messages: dict[str, str]) -> Template:
+        """The commitment page again, with the typed text kept and the refusal explained."""
+        lang = choose_language(request, contact.language)
+        view = await service.partner_commitment(contact, commitment_id)
+        if isinstance(exc, InvalidInput) and exc.field in field_messages:
+            return await self._commitment_page(
+                request, contact, view, status_code=400, form=form_name, values=values,
+                errors={exc.field: translate(lang, field_messages[exc.field])},
+            )
+        if isinstance(exc, PreconditionFailed):
+            problem = "commitment_changed"
+        elif view.closed:
+            problem = "agreement_closed"
+        else:
+            problem = "not_answerable"
+        return await self._commitment_page(request, contact, view, status_code=409,
+                                           form=form_name, values=values,
+                                           problem=translate(lang, problem))
+
+    async def _respond(self, request: Request, contact: PortalContact, commitment_id: int,
+                       *, confirm: bool) -> Response:
+        commitment_id = _checked_id(commitment_id)
+        form = await request.form()
+        comment = str(form.get("comment", "")).strip()
+        form_name = "confirm" if confirm else "decline"
+        values = {"comment": comment}
+        error = None
+        if not confirm and not comment:
+            error = "comment_required"
+        elif len(comment) > COMMENT_MAX:
+            error = "comment_too_long"
+        if error:
+            # Checked against the partner's own commitments first: a foreign id is a 404.
+            view = await service.partner_commitment(contact, commitment_id)
+            lang = choose_language(request, contact.language)
+            return await self._commitment_page(
+                request, contact, view, status_code=400, form=form_name, values=values,
+                errors={"comment": translate(lang, error, max=COMMENT_MAX)},
+            )
+        try:
+            async with write_transaction():
+                if confirm:
+                    await service.confirm(contact, commitment_id, comment, _expected(form))
+                else:
+                    await service.decline(contact, commitment_id, comment, _expected(form))
+        except (Conflict, InvalidInput, PreconditionFailed) as exc:
+            return await self._refused(request, contact, commitment_id, exc, form_name, values,
+                                       {"comment": "comment_required"})
+        done = "confirmed" if confirm else "declined"
+        return Redirect(f"/portal/commitments/{commitment_id}?done={done}", status_code=303)
+
+    @post("/commitments/{commitment_id:int}/confirm")
+    async def confirm(self, request: Request, contact: SignedIn,
+                      commitment_id: Id) -> Response:
+        return await self._respond(request, contact, commitment_id, confirm=True)
+
+    @post("/commitments/{commitment_id:int}/decline")
+    async def decline(self, request: Request, contact: SignedIn,
+                      commitment_id: Id) -> Response:
+        return await self._respond(request, contact, commitment_id, confirm=False)
+
+    @post("/commitments/{commitment_id:int}/reports")
+    async def report(self, request: Request, contact: SignedIn,
+                     commitment_id: Id) -> Response:
+        commitment_id = _checked_id(commitment_id)
+        lang = choose_language(request, contact.language)
+        form = await request.form()
+        values = {name: str(form.get(name, "")).strip() for name in ("status", "note", "as_of")}
+        values["note"] = str(form.get("note", ""))
+        errors = {}
+        today = clock.today()
+        if values["status"] not in {s.value for s in ReportedStatus}:
+            errors["status"] = translate(lang, "status_required")
+        if len(values["note"]) > NOTE_MAX:
+            errors["note"] = translate(lang, "note_too_long", max=NOTE_MAX)
+        as_of = _parse_date(values["as_of"])
+        if as_of is None:
+            errors["as_of"] = translate(lang, "date_invalid", example=today.isoformat())
+        elif as_of > today:
+            errors["as_of"] = translate(lang, "date_in_future")
+        if errors:
+            view = await service.partner_commitment(contact, commitment_id)
+            return await self._commitment_page(request, contact, view, status_code=400,
+                                               form="report", values=values, errors=errors)
+        data = ProgressReportCreate(status=values["status"], note=values["note"].strip(),
+                                    as_of=as_of)
+        try:
+            async with write_transaction():
+                await service.report(contact, commitment_id, data)
+        except (Conflict, InvalidInput, PreconditionFailed) as exc:
+            return await self._refused(request, contact, commitment_id, exc, "report", values,
+                                       {"as_of": "date_in_future", "status": "status_required",
+                                        "note": "note_too_long"})
+        return Redirect(f"/portal/commitments/{commitment_id}?done=reported", status_code=303)
+
+    @get("/profile")
+    async def profile(self, request: Request, contact: SignedIn) -> Template:
+        details = await service.profile(contact)
+        values = {"name": details.name, "title": details.title or "",
+                  "phone": details.phone or "", "language": details.language.value,
+                  "version": details.version}
+        return await _page(request, contact, "profile.html", details=details,
+                           values=values, errors={}, problem=None, current="profile")
+
+    @post("/profile")
+    async def save_profile(self, request: Request, contact: SignedIn) -> Response:
+        lang = choose_language(request, contact.language)
+        form = await request.form()
+        values = {name: str(form.get(name, "")).strip()
+                  for name in ("name", "title", "phone", "language", "version")}
+        errors = {}
+        if not values["name"]:
+            errors["name"] = translate(lang, "name_required")
+        elif len(values["name"]) > NAME_MAX:
+            errors["name"] = translate(lang, "name_too_long", max=NAME_MAX)
+        if len(values["title"]) > TITLE_MAX:
+            errors["title"] = translate(lang, "title_too_long", max=TITLE_MAX)
+        if values["phone"] and not _PHONE.match(values["phone"]):
+            errors["phone"] = translate(lang, "phone_invalid")
+        if values["language"] not in {language.value for language in Language}:
+            errors["language"] = translate(lang, "language_required")
+        problem = None
+        if not errors:
+            try:
+                async with write_transaction():
+                    await service.update_profile(
+                        contact, name=values["name"], title=values["title"] or None,
+                        phone=values["phone"] or None, language=values["language"],
+                        expected=_expected(form),
+                    )
+            except PreconditionFailed:
+                problem = translate(lang, "changed_meanwhile")
+            else:
+                return Redirect("/portal/profile?done=saved", status_code=303)
+        details = await service.profile(contact)
+        if problem:
+            values["version"] = details.version
+        return await _page(request, contact, "profile.html", status_code=409 if problem else 400,
+                           details=details, values=values, errors=errors, problem=problem,
+                           current="profile")
+
+
+def _parse_date(text: str) -> date | None:
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        return None
+
+
+portal_router = Router(
+    path="/portal",
+    route_handlers=[SignInPages, PartnerPages, switch_language],
+    exception_handlers={NotSignedIn: _to_login},
+    include_in_schema=False,
+)
