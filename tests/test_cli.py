@@ -60,6 +60,7 @@ def test_demo_loads_once_and_prints_the_logins(cli_env):
     assert first.returncode == 0, first.stderr
     assert "Demodata laddad." in first.stdout
     assert "samordnare@example.se" in first.stdout
+    assert "maria.t@example.se  partnerportalen" in first.stdout
     second = run(cli_env, "demo")
     assert second.returncode == 0, second.stderr
     assert "Demodata fanns redan." in second.stdout

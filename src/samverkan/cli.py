@@ -63,7 +63,7 @@ def seed() -> None:
 @main.command()
 def demo() -> None:
     """Load a Swedish demo: municipalities, organisations, agreements in every status."""
-    from samverkan.demo import DEMO_USERS, load_demo
+    from samverkan.demo import DEMO_PARTNER, DEMO_USERS, load_demo
 
     _run(_migrate(quiet=True))
     _run(_seed())
@@ -71,6 +71,7 @@ def demo() -> None:
     click.echo("Demodata laddad." if created else "Demodata fanns redan.")
     for email, password, role in DEMO_USERS:
         click.echo(f"  {role:12} {email}  lösenord: {password}")
+    click.echo(f"  {'partner':12} {DEMO_PARTNER}  partnerportalen /portal/login (länk per e-post)")
 
 
 @main.command()
@@ -99,7 +100,7 @@ def serve(host: str | None, port: int | None, with_demo: bool, workers: int) -> 
     _run(_migrate(quiet=True))
     _run(_seed())
     if with_demo:
-        from samverkan.demo import DEMO_USERS, load_demo
+        from samverkan.demo import DEMO_PARTNER, DEMO_USERS, load_demo
 
         _run(load_demo())
         url = settings.public_url or f"http://{host}:{port}"  # the address asked for now
@@ -108,6 +109,9 @@ def serve(host: str | None, port: int | None, with_demo: bool, workers: int) -> 
         click.echo(f"  Logga in: POST {url}/api/auth/login med någon av")
         for email, password, role in DEMO_USERS:
             click.echo(f"    {role:12} {email}  lösenord: {password}")
+        click.echo(f"  Partnerportal: {url}/portal/login – t.ex. med {DEMO_PARTNER}")
+        click.echo(f"    (inloggningslänken kommer som e-post till {settings.mail_path}/"
+                   " inom en minut)")
         click.echo("")
     uvicorn.run(
         "samverkan.app:create_app", factory=True, host=host, port=port, workers=workers,

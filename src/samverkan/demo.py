@@ -40,6 +40,9 @@ DEMO_USERS = [
     ("admin@example.se", "samverkan-admin", "admin"),
     ("lasare@example.se", "samverkan-lasare", "viewer"),
 ]
+# A partner contact with something to do in the portal: Luleå kommun's safety coordinator
+# has a proposed commitment ("Fältassistenter ute fredagskvällar") to confirm or decline.
+DEMO_PARTNER = "maria.t@example.se"
 _NAMES = {
     "samordnare@example.se": "Sara Samordnare",
     "admin@example.se": "Adam Admin",
