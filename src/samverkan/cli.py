@@ -97,6 +97,11 @@ def serve(host: str | None, port: int | None, with_demo: bool, workers: int) -> 
     settings = get_settings()
     host = host or settings.host
     port = port or settings.port
+    if not settings.public_url:
+        # Links in e-mails (portal invitations, reminders) must name the address served now,
+        # also when --host/--port differ from the settings; worker processes inherit it.
+        os.environ["SAMVERKAN_PUBLIC_URL"] = f"http://{host}:{port}"
+        get_settings.cache_clear()
     _run(_migrate(quiet=True))
     _run(_seed())
     if with_demo:
