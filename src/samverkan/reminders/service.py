@@ -7,7 +7,6 @@ import socket
 import uuid
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
-from zoneinfo import ZoneInfo
 
 from samverkan import clock
 from samverkan.actor import Actor
@@ -25,10 +24,6 @@ from samverkan.settings import get_settings
 log = logging.getLogger("samverkan.reminders")
 
 
-def local_today(now: datetime) -> date:
-    return now.astimezone(ZoneInfo(get_settings().timezone)).date()
-
-
 def reminder_key(occurrence: Occurrence, email: str) -> str:
     return ":".join((occurrence.rule, occurrence.subject_type, str(occurrence.subject_id),
                      occurrence.occurrence, email))
@@ -44,7 +39,7 @@ async def sweep(now: datetime | None = None) -> SweepResult:
     """Record every reminder due on or before now that is not recorded yet, and write the
     day's digests, in one transaction: the ledger and the outbox commit together."""
     now = now or clock.now()
-    today = local_today(now)
+    today = clock.today(now)
     result = SweepResult()
     async with write_transaction():
         rows = []
@@ -175,7 +170,7 @@ async def recall(subject_type: str, subject_id: int, now: datetime | None = None
             )
             continue
         rendered = digest.render(message["recipient_name"], message["language"],
-                                 message["digest_date"] or local_today(now),
+                                 message["digest_date"] or clock.today(now),
                                  [r["payload"] for r in left])
         await repository.update_message(
             message["id"], {**rendered, "attachments": _attachments(left), "updated_at": now}
@@ -329,7 +324,7 @@ async def planned(agreement_id: int, horizon_days: int = 120,
                   now: datetime | None = None) -> list[PlannedReminder]:
     """What is recorded for an agreement, and what the rules will send in the coming days."""
     now = now or clock.now()
-    today = local_today(now)
+    today = clock.today(now)
     recorded = await repository.reminders_of_agreement(agreement_id)
     keys = {row["key"] for row in recorded}
     plan = [
