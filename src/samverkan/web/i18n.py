@@ -9,6 +9,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from babel.dates import format_date, format_datetime
+from babel.numbers import format_decimal
 from jinja2 import pass_context
 from litestar import Request
 
@@ -384,6 +385,11 @@ def date_time(lang: str, value: datetime | None, timezone: str) -> str:
         return ""
     return format_datetime(value.astimezone(ZoneInfo(timezone)), "d MMM y HH:mm",
                            locale=_locale(lang))
+
+
+def number(lang: str, value: float | None) -> str:
+    """34.0 → "34", 1200.5 → "1 200,5" in Swedish."""
+    return "" if value is None else format_decimal(value, locale=_locale(lang))
 
 
 # --- the same, for templates: the page's language comes from the context's `lang` ---------

@@ -27,6 +27,11 @@ def _datetime(context, value) -> str:
     return i18n.date_time(context["lang"], value, get_settings().timezone)
 
 
+@pass_context
+def _number(context, value) -> str:
+    return i18n.number(context["lang"], value)
+
+
 def environment(areas: dict[str, Path]) -> Environment:
     """Templates are named by area: "web/base.html", "portal/home.html" …"""
     loaders = {"web": FileSystemLoader(TEMPLATES)}
@@ -41,7 +46,7 @@ def environment(areas: dict[str, Path]) -> Environment:
     )
     env.globals.update(t=i18n.t, label=i18n.label, LANGUAGES=i18n.LANGUAGES,
                        LANGUAGE_NAMES=i18n.LANGUAGE_NAMES)
-    env.filters.update(date=_date, datetime=_datetime)
+    env.filters.update(date=_date, datetime=_datetime, number=_number)
     return env
 
 
