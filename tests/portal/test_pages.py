@@ -467,6 +467,10 @@ async def test_the_profile_changes_name_phone_title_and_language_but_not_the_add
     switched = await browser.get("/portal/language/sv?next=/portal/profile")
     assert switched.status_code == 303 and switched.headers["location"] == "/portal/profile"
     assert '<html lang="sv">' in (await browser.get("/portal/profile")).text
+    # Choosing a language in the profile is as explicit: the switch's choice is forgotten.
+    again = await browser.post("/portal/profile", {"name": "Kim Nyman", "language": "en"})
+    assert again.status_code == 303
+    assert '<html lang="en">' in (await browser.get("/portal/profile")).text
 
 
 async def test_the_language_switch_never_leaves_the_site(browsers):

@@ -36,7 +36,7 @@ from samverkan.portal.access import LinkInvalid, PortalContact
 from samverkan.registry.schemas import Language
 from samverkan.schemas import MAX_ID
 from samverkan.settings import get_settings
-from samverkan.web.i18n import choose_language, translate
+from samverkan.web.i18n import LANGUAGE_COOKIE, choose_language, translate
 from samverkan.web.routes import switch_language
 from samverkan.web.templating import page
 
@@ -401,7 +401,11 @@ class PartnerPages(Controller):
             except PreconditionFailed:
                 problem = translate(lang, "changed_meanwhile")
             else:
-                return Redirect("/portal/profile?done=saved", status_code=303)
+                response = Redirect("/portal/profile?done=saved", status_code=303)
+                # A language chosen here is as explicit as the header's switch: the switch's
+                # cookie must not go on overruling it.
+                response.delete_cookie(LANGUAGE_COOKIE, path="/")
+                return response
         details = await service.profile(contact)
         if problem:
             values["version"] = details.version
