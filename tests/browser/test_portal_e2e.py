@@ -75,7 +75,7 @@ async def test_partners_confirm_decline_and_report_and_see_only_their_own(
     assert await own.get_by_role("row").filter(has_text=c["p2_open"]["title"]).count() == 0
 
     # --- confirm one, with a comment ----------------------------------------------------------
-    await own.get_by_role("link", name=re.compile(re.escape(c["to_confirm"]["title"]))).click()
+    await own.get_by_role("link", name=c["to_confirm"]["title"], exact=True).click()
     await page.wait_for_url(f"**/portal/commitments/{c['to_confirm']['id']}")
     await page.get_by_label("Kommentar (frivillig)").fill(CONFIRM_COMMENT)
     await page.get_by_role("button", name="Bekräfta åtagandet").click()
@@ -87,7 +87,7 @@ async def test_partners_confirm_decline_and_report_and_see_only_their_own(
 
     # --- decline another: first without a reason, then with one -------------------------------
     await page.goto(f"/portal/agreements/{agreement['id']}")
-    await own.get_by_role("link", name=re.compile(re.escape(c["to_decline"]["title"]))).click()
+    await own.get_by_role("link", name=c["to_decline"]["title"], exact=True).click()
     await page.wait_for_url(f"**/portal/commitments/{c['to_decline']['id']}")
     await page.get_by_role("button", name="Avböj åtagandet").click()
     error = page.locator("#decline-comment-error")
