@@ -79,6 +79,9 @@ async def test_a_commitment_is_reminded_14_and_3_days_before_it_falls_due(
     digests = await outbox(responsible)
     assert [m["digest_date"] for m in digests] == [due - days(14), due - days(3)]
     assert all(with_contact["title"] in m["body_text"] for m in digests)
+    # A party's contact follows the commitment up in the partner portal.
+    portal = f"{get_settings().base_url}/portal/agreements/{agreement['id']}"
+    assert all(portal in m["body_text"] and portal in m["body_html"] for m in digests)
 
 
 async def test_a_commitment_that_is_not_done_is_reminded_the_day_after_then_weekly(

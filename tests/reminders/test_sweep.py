@@ -197,7 +197,7 @@ async def test_one_email_per_recipient_and_day_gathers_items_of_several_agreemen
         for item in (a["title"], b["title"], first["title"], second["title"], "Styrgrupp höst"):
             assert item in text
         for agreement in (first, second):
-            assert f"/api/agreements/{agreement['id']}" in text
+            assert f"/portal/agreements/{agreement['id']}" in text
     assert [att["content_type"] for att in message["attachments"]] == ["text/calendar"]
 
     # Something falling due later the same day waits for tomorrow's e-mail; nothing is lost.
@@ -401,7 +401,7 @@ async def test_the_file_backend_writes_each_digest_as_an_eml_file(coordinator, y
     assert plain is not None and html is not None
     assert commitment["title"] in plain.get_content()
     assert commitment["title"] in html.get_content()
-    assert f"/api/agreements/{agreement['id']}" in plain.get_content()
+    assert f"/portal/agreements/{agreement['id']}" in plain.get_content()
     assert "Hej Åsa Öberg!" in plain.get_content()
     [sent] = await outbox(primary)
     assert sent["status"] == "sent"

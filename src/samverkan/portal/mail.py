@@ -9,6 +9,7 @@ from babel.dates import format_date, format_time, format_timedelta
 from jinja2 import Environment, PackageLoader, select_autoescape
 
 from samverkan.settings import get_settings
+from samverkan.web import links
 
 _LOCALES = {"sv": "sv_SE", "en": "en_GB"}
 
@@ -89,10 +90,6 @@ class AgreementNote:
     registration_number: str | None
 
 
-def link_url(token: str) -> str:
-    return f"{get_settings().base_url}/portal/link/{token}"
-
-
 def _language(language: str) -> str:
     return language if language in _TEXT else "sv"
 
@@ -131,11 +128,11 @@ def _render(subject: str, recipient: Recipient, paragraph: str, token: str,
         "subject": subject,
         "greeting": text["greeting"].format(name=recipient.name).replace(" !", "!"),
         "paragraph": paragraph,
-        "link": link_url(token),
+        "link": links.portal_link(token),
         "button": text["button"],
         "copy": text["copy"],
         "validity": validity,
-        "renew": text["renew"].format(url=f"{get_settings().base_url}/portal"),
+        "renew": text["renew"].format(url=links.portal_sign_in()),
         "footer": text["footer"],
     }
     return {

@@ -9,9 +9,11 @@ from samverkan.registry import service as registry
 from samverkan.reminders import calendar
 from samverkan.reminders.rules import Candidate, Recipient, Rule, register
 from samverkan.settings import get_settings
+from samverkan.web import links
 
 
 def agreement_link(agreement_id: int) -> str:
+    """For coordinators and signatories: the API until the coordinator workspace (issue 7)."""
     return f"{get_settings().base_url}/api/agreements/{agreement_id}"
 
 
@@ -48,7 +50,8 @@ def _commitment_item(row) -> dict:
         "title": row.title,
         "organization": row.organization_name,
         "date": row.due_date.isoformat() if row.due_date else None,
-        "link": agreement_link(row.agreement_id),
+        # Commitment reminders go to the parties' contacts, who follow up in the portal.
+        "link": links.portal_agreement(row.agreement_id),
     }
 
 
@@ -166,7 +169,7 @@ class MeetingRule(Rule):
                         "date": row.date.isoformat(),
                         "time": row.start_time.strftime("%H:%M") if row.start_time else None,
                         "location": row.location,
-                        "link": agreement_link(row.agreement_id),
+                        "link": links.portal_agreement(row.agreement_id),
                         "ics": calendar.meeting_invite(row, recipients, now),
                     },
                     ends_on=row.date,
