@@ -1,0 +1,1 @@
+"""The shared lägesbild (situation picture): indicators, input rounds and the joint picture (docs/situation.md)."""
