@@ -68,8 +68,11 @@ async def database():
     settings = get_settings()
     result = await run_forwards("all")
     assert result.success, result.message
+    from samverkan.situation import service as situation
+
     async with write_transaction():
         await registry.seed_reference_data()
+        await situation.seed_indicators()
     await open_database()
     yield settings
     await close_database()

@@ -69,6 +69,9 @@ class Api:
     async def post(self, url, **kwargs):
         return await self.client.post(url, headers=self._headers(kwargs.pop("headers", None)), **kwargs)
 
+    async def put(self, url, **kwargs):
+        return await self.client.put(url, headers=self._headers(kwargs.pop("headers", None)), **kwargs)
+
     async def patch(self, url, **kwargs):
         return await self.client.patch(url, headers=self._headers(kwargs.pop("headers", None)), **kwargs)
 

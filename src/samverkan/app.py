@@ -35,6 +35,11 @@ from samverkan.registry.controllers import (
 )
 from samverkan.reminders.controllers import OutboxController, PlannedRemindersController
 from samverkan.settings import Settings, get_settings
+from samverkan.situation.controllers import (
+    IndicatorController,
+    RoundController,
+    SituationController,
+)
 from samverkan.web import templating
 from samverkan.web.errors import pages_or
 from samverkan.web.security import csrf_config, page_headers
@@ -98,6 +103,9 @@ def create_app(settings: Settings | None = None) -> Litestar:
             OutboxController,
             PlannedRemindersController,
             InvitationController,
+            IndicatorController,
+            SituationController,
+            RoundController,
         ],
         middleware=[AuthenticationMiddleware],
         guards=[writers_only],

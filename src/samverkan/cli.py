@@ -32,9 +32,12 @@ async def _migrate(quiet: bool = False) -> None:
 async def _seed() -> dict[str, int]:
     from samverkan.db import write_transaction
     from samverkan.registry import service as registry
+    from samverkan.situation import service as situation
 
     async with write_transaction():
-        return await registry.seed_reference_data()
+        counts = await registry.seed_reference_data()
+        counts["indicators"] = await situation.seed_indicators()
+        return counts
 
 
 @click.group()

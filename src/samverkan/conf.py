@@ -31,5 +31,6 @@ APP_REGISTRY = AppRegistry(
         "samverkan.agreements.piccolo_app",
         "samverkan.reminders.piccolo_app",
         "samverkan.portal.piccolo_app",
+        "samverkan.situation.piccolo_app",
     ]
 )

@@ -21,6 +21,8 @@ FOLLOW_UP_CHANGED = "follow_up.changed"  # follow_up_id: int
 AGREEMENT_CHANGED = "agreement.changed"  # agreement_id: int
 # A coordinator changed what a confirmed commitment says: the party must confirm it again.
 COMMITMENT_CONFIRMATION_RESET = "commitment.confirmation_reset"  # commitment_id: int
+# A lägesbild round was closed or an input in it changed status.
+SITUATION_ROUND_CHANGED = "situation_round.changed"  # round_id: int
 
 _handlers: dict[str, list[Handler]] = defaultdict(list)
 _loaded = False

@@ -86,6 +86,7 @@ _GOAL = (
     Goal.baseline,
     Goal.target,
     Goal.measured_how,
+    Goal.indicator_id,
     Goal.version,
 )
 _COMMITMENT = (

@@ -136,6 +136,7 @@ class GoalCreate(Input):
     baseline: Number | None = None
     target: Number | None = None
     measured_how: LongText = ""
+    indicator_id: Ref | None = Field(None, description="The lägesbild indicator it is measured by")
 
 
 class GoalUpdate(Input):
@@ -146,6 +147,7 @@ class GoalUpdate(Input):
     baseline: Number | None = None
     target: Number | None = None
     measured_how: LongText | None = None
+    indicator_id: Ref | None = None
 
 
 class GoalRead(Output):
@@ -158,6 +160,7 @@ class GoalRead(Output):
     baseline: float | None
     target: float | None
     measured_how: str
+    indicator_id: int | None
     version: int
 
 

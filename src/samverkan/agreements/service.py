@@ -695,9 +695,19 @@ def _goal_values(values: dict) -> dict:
     return values
 
 
+async def _indicator_known(indicator_id: int | None) -> None:
+    if indicator_id is None:
+        return
+    # Imported here: the situation domain reads agreements through this module.
+    from samverkan.situation import service as situation
+
+    await situation.require_indicator(indicator_id, field="indicator_id")
+
+
 async def add_goal(actor: Actor, agreement_id: int, data: GoalCreate) -> GoalRead:
     await _editable(agreement_id)
     await _in_agreement("focus_area", agreement_id, data.focus_area_id, "focus_area_id")
+    await _indicator_known(data.indicator_id)
     return await _created(actor, "goal", agreement_id, _goal_values(data.model_dump()), goal)
 
 
@@ -708,6 +718,7 @@ async def update_goal(
     await _editable(agreement_id)
     values = changes(data, required=("title", "indicator", "unit", "measured_how"))
     await _in_agreement("focus_area", agreement_id, values.get("focus_area_id"), "focus_area_id")
+    await _indicator_known(values.get("indicator_id"))
     return await _saved(actor, "goal", before, expected, _goal_values(values), goal)
 
 

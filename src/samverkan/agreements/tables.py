@@ -135,6 +135,9 @@ class Goal(Table):
     baseline = DoublePrecision(null=True, default=None)
     target = DoublePrecision(null=True, default=None)
     measured_how = Text(null=False, default="")
+    # The lägesbild indicator the goal is measured by: the situation domain's id, a plain
+    # integer as everywhere across domains.
+    indicator_id = Integer(null=True, default=None)
     version = Integer(default=1, null=False)
 
 

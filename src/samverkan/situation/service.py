@@ -1,0 +1,470 @@
+"""Rules of the lägesbild: the indicator catalogue, input rounds, each party's input, and the
+joint picture the parties agree on, period by period (docs/situation.md).
+
+Agreements and parties are read through the agreements service. An input marked internal is
+seen by the coordinators and by the party that made it, never by other parties nor in exports.
+"""
+
+from collections import defaultdict
+from dataclasses import dataclass
+
+from samverkan import clock, events
+from samverkan.actor import Actor
+from samverkan.agreements import service as agreements
+from samverkan.agreements.lifecycle import AGREEMENT_STATUS_SV, LIVE_AGREEMENT
+from samverkan.agreements.schemas import AgreementRead
+from samverkan.audit import service as audit
+from samverkan.errors import Conflict, InvalidInput, NotFound, require_version, stale
+from samverkan.situation import catalogue, repository
+from samverkan.situation.periods import Period, parse_period, period_code
+from samverkan.situation.schemas import (
+    GoalDistance,
+    GoalRef,
+    IndicatorCreate,
+    IndicatorRead,
+    InputRead,
+    InputWrite,
+    JointPicture,
+    Missing,
+    Observation,
+    PeriodValue,
+    PictureIndicator,
+    PictureRow,
+    RoundCreate,
+    RoundRead,
+    RoundRequestRead,
+    ValueRead,
+)
+from samverkan.situation.tables import InputStatus, RoundStatus
+
+ROUND_NOT_FOUND = "Omgången finns inte (round not found)"
+INPUT_NOT_FOUND = "Underlaget finns inte (input not found)"
+# Inputs whose values count in the joint picture.
+COUNTED = frozenset({InputStatus.submitted, InputStatus.accepted})
+# Inputs a party may still change.
+EDITABLE = frozenset({InputStatus.draft, InputStatus.returned})
+
+
+# --- indicators ----------------------------------------------------------------------------
+
+
+async def seed_indicators() -> int:
+    """The starter catalogue (catalogue.py); idempotent, returns how many were added."""
+    existing = await repository.existing_codes([i["code"] for i in catalogue.STARTER])
+    now = clock.now()
+    added = 0
+    for values in catalogue.STARTER:
+        if values["code"] not in existing:
+            await repository.insert_indicator({**values, "builtin": True, "created_at": now})
+            added += 1
+    return added
+
+
+async def indicators() -> list[IndicatorRead]:
+    return [IndicatorRead(**row) for row in await repository.indicators()]
+
+
+async def indicators_by_ids(ids: list[int]) -> dict[int, IndicatorRead]:
+    return {row["id"]: IndicatorRead(**row)
+            for row in await repository.indicators_by_ids(sorted(set(ids)))}
+
+
+async def indicators_by_codes(codes: list[str]) -> dict[str, IndicatorRead]:
+    return {row["code"]: IndicatorRead(**row)
+            for row in await repository.indicators_by_codes(sorted(set(codes)))}
+
+
+async def require_indicator(indicator_id: int, field: str) -> IndicatorRead:
+    found = (await indicators_by_ids([indicator_id])).get(indicator_id)
+    if found is None:
+        raise InvalidInput("Indikatorn finns inte (unknown indicator)", field=field)
+    return found
+
+
+async def create_indicator(actor: Actor, data: IndicatorCreate) -> IndicatorRead:
+    if await repository.existing_codes([data.code]):
+        raise Conflict("Det finns redan en indikator med den koden (code taken)", field="code")
+    indicator_id = await repository.insert_indicator(
+        {**data.model_dump(), "builtin": False, "created_at": clock.now()}
+    )
+    created = (await indicators_by_ids([indicator_id]))[indicator_id]
+    await audit.record(actor, "create", "indicator", indicator_id, after=created)
+    return created
+
+
+# --- rounds --------------------------------------------------------------------------------
+
+
+def _round_read(row: dict, requests: list[dict]) -> RoundRead:
+    by_party: dict[int, list[int]] = defaultdict(list)
+    for request in requests:
+        by_party[request["party_id"]].append(request["indicator_id"])
+    return RoundRead(
+        **row, period=period_code(row["period_kind"], row["period_start"]),
+        requests=[RoundRequestRead(party_id=p, indicator_ids=ids) for p, ids in by_party.items()],
+    )
+
+
+async def _round_reads(rows: list[dict]) -> list[RoundRead]:
+    requests = await repository.requests_of([row["id"] for row in rows])
+    by_round: dict[int, list[dict]] = defaultdict(list)
+    for request in requests:
+        by_round[request["round_id"]].append(request)
+    return [_round_read(row, by_round[row["id"]]) for row in rows]
+
+
+async def round_(round_id: int) -> RoundRead:
+    row = await repository.round_(round_id)
+    if row is None:
+        raise NotFound(ROUND_NOT_FOUND)
+    return (await _round_reads([row]))[0]
+
+
+async def rounds(agreement_id: int) -> list[RoundRead]:
+    await agreements.parties(agreement_id)  # NotFound for an unknown agreement
+    return await _round_reads(await repository.rounds_of(agreement_id))
+
+
+async def create_round(actor: Actor, agreement_id: int, data: RoundCreate) -> RoundRead:
+    """Open a round for a period, asking each party for some indicators."""
+    agreement = await agreements.agreement(agreement_id)
+    if agreement.status not in LIVE_AGREEMENT:
+        raise Conflict(
+            "En omgång kan bara öppnas för en överenskommelse som är under beredning, väntar på "
+            f"underskrift, gällande eller under revidering; den här är "
+            f"{AGREEMENT_STATUS_SV[agreement.status]} (the agreement is not live)",
+            field="status",
+        )
+    period = parse_period(data.period)
+    if data.deadline < period.start:
+        raise InvalidInput(
+            "Sista dag kan inte ligga före periodens början (deadline before the period)",
+            field="deadline",
+        )
+    party_ids = {party.id for party in agreement.parties}
+    wanted: set[tuple[int, int]] = set()
+    for index, request in enumerate(data.requests):
+        if request.party_id not in party_ids:
+            raise InvalidInput(
+                "Parten hör inte till överenskommelsen (not a party of this agreement)",
+                field=f"requests.{index}.party_id",
+            )
+        known = await indicators_by_ids(request.indicator_ids)
+        for indicator_id in request.indicator_ids:
+            if indicator_id not in known:
+                raise InvalidInput("Indikatorn finns inte (unknown indicator)",
+                                   field=f"requests.{index}.indicator_ids")
+            wanted.add((request.party_id, indicator_id))
+    if await repository.round_exists(agreement_id, period.kind, period.start):
+        raise Conflict(
+            f"Det finns redan en omgång för {period.code} (a round for this period exists)",
+            field="period",
+        )
+    now = clock.now()
+    round_id = await repository.insert_round({
+        "agreement_id": agreement_id, "period_kind": period.kind, "period_start": period.start,
+        "period_end": period.end, "deadline": data.deadline, "status": RoundStatus.open,
+        "created_by": actor.label, "created_at": now, "updated_at": now,
+    })
+    await repository.insert_requests([
+        {"round": round_id, "party_id": party_id, "indicator": indicator_id}
+        for party_id, indicator_id in sorted(wanted)
+    ])
+    created = await round_(round_id)
+    await audit.record(actor, "create", "situation_round", round_id, agreement_id=agreement_id,
+                       after=created)
+    return created
+
+
+async def close_round(actor: Actor, round_id: int, expected: int | None) -> RoundRead:
+    before = await round_(round_id)
+    require_version(before.version, expected)
+    if before.status == RoundStatus.closed:
+        raise Conflict("Omgången är redan stängd (the round is closed)", field="status")
+    if not await repository.update_round(round_id, before.version, {"status": RoundStatus.closed}):
+        raise stale()
+    after = await round_(round_id)
+    await audit.record(actor, "close", "situation_round", round_id,
+                       agreement_id=before.agreement_id, before=before, after=after)
+    await events.publish(events.SITUATION_ROUND_CHANGED, round_id=round_id)
+    return after
+
+
+# --- inputs --------------------------------------------------------------------------------
+
+
+async def _input_reads(rows: list[dict]) -> list[InputRead]:
+    values = await repository.values_of([row["id"] for row in rows])
+    by_input: dict[int, list[ValueRead]] = defaultdict(list)
+    for value in values:
+        by_input[value["input_id"]].append(ValueRead(**value))
+    return [InputRead(**row, values=by_input[row["id"]]) for row in rows]
+
+
+async def input_(round_id: int, party_id: int) -> InputRead | None:
+    row = await repository.input_of(round_id, party_id)
+    return (await _input_reads([row]))[0] if row else None
+
+
+async def inputs(round_id: int) -> list[InputRead]:
+    await round_(round_id)
+    return await _input_reads(await repository.inputs_of([round_id]))
+
+
+async def _party_of(round_: RoundRead, party_id: int) -> None:
+    parties = await agreements.parties(round_.agreement_id)
+    if party_id not in {party.id for party in parties}:
+        raise NotFound("Parten hör inte till överenskommelsen (party not found)")
+
+
+async def save_input(actor: Actor, round_id: int, party_id: int, data: InputWrite,
+                     expected: int | None = None) -> InputRead:
+    """Save a party's input as a draft (values and observations replace what was there)."""
+    round_read = await round_(round_id)
+    await _party_of(round_read, party_id)
+    if round_read.status != RoundStatus.open:
+        raise Conflict("Omgången är stängd (the round is closed)", field="status")
+    known = await indicators_by_ids([v.indicator_id for v in data.values])
+    seen: set[tuple[int, str]] = set()
+    for index, value in enumerate(data.values):
+        if value.indicator_id not in known:
+            raise InvalidInput("Indikatorn finns inte (unknown indicator)",
+                               field=f"values.{index}.indicator_id")
+        key = (value.indicator_id, value.place)
+        if key in seen:
+            raise InvalidInput(
+                "Samma indikator och plats finns två gånger (the same indicator and place twice)",
+                field=f"values.{index}.place",
+            )
+        seen.add(key)
+    before = await input_(round_id, party_id)
+    now = clock.now()
+    fields = {"internal": data.internal, "observations": data.observations}
+    if before is None:
+        input_id = await repository.insert_input({
+            "round": round_id, "party_id": party_id, "status": InputStatus.draft,
+            "created_at": now, "updated_at": now, **fields,
+        })
+    else:
+        require_version(before.version, expected)
+        if before.status not in EDITABLE:
+            raise Conflict(
+                "Underlaget är redan inskickat; samordnaren kan skicka tillbaka det för ändring "
+                "(the input has been submitted)",
+                field="status",
+            )
+        input_id = before.id
+        if not await repository.update_input(input_id, before.version,
+                                             {**fields, "status": InputStatus.draft}):
+            raise stale()
+    await repository.replace_values(input_id, [
+        {"indicator": v.indicator_id, "place": v.place, "value": v.value} for v in data.values
+    ])
+    after = await input_(round_id, party_id)
+    await audit.record(actor, "create" if before is None else "update", "situation_input",
+                       input_id, agreement_id=round_read.agreement_id, before=before, after=after)
+    return after
+
+
+async def _move(actor: Actor, round_id: int, party_id: int, expected: int | None, *,
+                allowed: frozenset, target: InputStatus, action: str, values: dict,
+                refused: str) -> InputRead:
+    round_read = await round_(round_id)
+    before = await input_(round_id, party_id)
+    if before is None:
+        raise NotFound(INPUT_NOT_FOUND)
+    require_version(before.version, expected)
+    if before.status not in allowed:
+        raise Conflict(refused, field="status")
+    if not await repository.update_input(before.id, before.version, {"status": target, **values}):
+        raise stale()
+    after = await input_(round_id, party_id)
+    await audit.record(actor, action, "situation_input", before.id,
+                       agreement_id=round_read.agreement_id, before=before, after=after)
+    await events.publish(events.SITUATION_ROUND_CHANGED, round_id=round_id)
+    return after
+
+
+async def submit_input(actor: Actor, round_id: int, party_id: int,
+                       expected: int | None = None) -> InputRead:
+    round_read = await round_(round_id)
+    if round_read.status != RoundStatus.open:
+        raise Conflict("Omgången är stängd (the round is closed)", field="status")
+    return await _move(
+        actor, round_id, party_id, expected, allowed=EDITABLE, target=InputStatus.submitted,
+        action="submit", values={"submitted_at": clock.now(), "submitted_by": actor.label},
+        refused="Underlaget är redan inskickat (the input has already been submitted)",
+    )
+
+
+async def accept_input(actor: Actor, round_id: int, party_id: int,
+                       expected: int | None = None) -> InputRead:
+    return await _move(
+        actor, round_id, party_id, expected, allowed=frozenset({InputStatus.submitted}),
+        target=InputStatus.accepted, action="accept",
+        values={"reviewed_at": clock.now(), "reviewed_by": actor.label, "return_comment": ""},
+        refused="Bara ett inskickat underlag kan godkännas (only a submitted input can be accepted)",
+    )
+
+
+async def return_input(actor: Actor, round_id: int, party_id: int, comment: str,
+                       expected: int | None = None) -> InputRead:
+    return await _move(
+        actor, round_id, party_id, expected, allowed=COUNTED, target=InputStatus.returned,
+        action="return",
+        values={"reviewed_at": clock.now(), "reviewed_by": actor.label, "return_comment": comment},
+        refused="Bara ett inskickat underlag kan skickas tillbaka "
+                "(only a submitted input can be returned)",
+    )
+
+
+# --- what a party does (the partner portal) ----------------------------------------------
+
+
+async def own_party(round_id: int, organization_id: int) -> tuple[RoundRead, int]:
+    """The round and the organisation's party in its agreement; NotFound for anyone else."""
+    row = await repository.round_(round_id)
+    if row is not None:
+        round_read = (await _round_reads([row]))[0]
+        agreement = await agreements.agreement(round_read.agreement_id)
+        for party in agreement.parties:
+            if party.organization.id == organization_id and agreement.status != "draft":
+                return round_read, party.id
+    raise NotFound(ROUND_NOT_FOUND)
+
+
+# --- the joint picture -------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Audience:
+    """Who looks at a picture: coordinators see everything; a party sees what is shared and
+    its own internal inputs; an export shows only what is shared."""
+
+    party_ids: frozenset[int] | None = None  # None: coordinators
+    export: bool = False
+
+    def sees(self, party_id: int, internal: bool) -> bool:
+        if not internal:
+            return True
+        if self.export:
+            return False
+        return self.party_ids is None or party_id in self.party_ids
+
+
+COORDINATORS = Audience()
+EXPORT = Audience(export=True)
+
+
+def _distance(value: float | None, goal) -> GoalDistance:
+    baseline, target = goal.baseline, goal.target
+    from_baseline = value - baseline if value is not None and baseline is not None else None
+    to_target = target - value if value is not None and target is not None else None
+    progress = None
+    if from_baseline is not None and target is not None and target != baseline:
+        progress = from_baseline / (target - baseline)
+    return GoalDistance(goal_id=goal.id, from_baseline=from_baseline, to_target=to_target,
+                        progress=progress)
+
+
+async def joint_picture(agreement_id: int, round_id: int | None = None,
+                        audience: Audience = COORDINATORS) -> JointPicture:
+    """Every indicator across parties for the round's period (the latest round when none is
+    named), with the earlier periods of the same kind, the change since the previous period
+    and the distance to the goals that use the indicator; observations; what is missing."""
+    agreement = await agreements.agreement(agreement_id)
+    all_rounds = await repository.rounds_of(agreement_id)
+    if round_id is None:
+        if not all_rounds:
+            raise NotFound("Överenskommelsen har ingen lägesbild ännu (no rounds yet)")
+        current_row = max(all_rounds, key=lambda r: (r["period_start"], r["id"]))
+    else:
+        current_row = next((r for r in all_rounds if r["id"] == round_id), None)
+        if current_row is None:
+            raise NotFound(ROUND_NOT_FOUND)
+    series_rows = [r for r in all_rounds if r["period_kind"] == current_row["period_kind"]
+                   and r["period_start"] <= current_row["period_start"]]
+    rounds_read = await _round_reads(series_rows)
+    current = next(r for r in rounds_read if r.id == current_row["id"])
+    return await _picture(agreement, current, rounds_read, audience)
+
+
+async def _picture(agreement: AgreementRead, current: RoundRead, series: list[RoundRead],
+                   audience: Audience) -> JointPicture:
+    periods = [r.period for r in series]
+    period_of_round = {r.id: r.period for r in series}
+    organizations = {p.id: p.organization.name for p in agreement.parties}
+    input_rows = await repository.inputs_of([r.id for r in series])
+    counted = {row["id"]: row for row in input_rows
+               if row["status"] in COUNTED and audience.sees(row["party_id"], row["internal"])}
+    values = await repository.values_of(list(counted))
+    # (indicator, party, place) -> period -> value
+    cells: dict[tuple[int, int, str], dict[str, float]] = defaultdict(dict)
+    internal_cell: dict[tuple[int, int, str], bool] = {}
+    for value in values:
+        row = counted[value["input_id"]]
+        key = (value["indicator_id"], row["party_id"], value["place"])
+        period = period_of_round[row["round_id"]]
+        cells[key][period] = value["value"]
+        if row["round_id"] == current.id:
+            internal_cell[key] = row["internal"]
+    requested = {(party_id, indicator_id) for request in current.requests
+                 for party_id, indicator_id in
+                 ((request.party_id, i) for i in request.indicator_ids)}
+    indicator_ids = sorted({k[0] for k in cells} | {i for _, i in requested})
+    catalogue_read = await indicators_by_ids(indicator_ids)
+    goals = defaultdict(list)
+    for goal in agreement.goals:
+        if goal.indicator_id is not None:
+            goals[goal.indicator_id].append(goal)
+    previous_period = Period(current.period_start, current.period_kind).previous().code
+    result = []
+    for indicator_id in indicator_ids:
+        keys = sorted(
+            {k for k in cells if k[0] == indicator_id and current.period in cells[k]}
+            | {(indicator_id, p, "") for p, i in requested if i == indicator_id},
+            key=lambda k: (list(organizations).index(k[1]) if k[1] in organizations else 0, k[2]),
+        )
+        rows = []
+        for key in keys:
+            history = cells.get(key, {})
+            value = history.get(current.period)
+            previous = history.get(previous_period)
+            rows.append(PictureRow(
+                indicator_id=indicator_id, party_id=key[1],
+                organization=organizations.get(key[1], ""), place=key[2], value=value,
+                previous=previous,
+                change=value - previous if value is not None and previous is not None else None,
+                internal=internal_cell.get(key, False),
+                history=[PeriodValue(period=p, value=history.get(p)) for p in periods],
+                distances=[_distance(value, g) for g in goals[indicator_id]] if not key[2] else [],
+            ))
+        result.append(PictureIndicator(
+            indicator=catalogue_read[indicator_id],
+            goals=[GoalRef(goal_id=g.id, title=g.title, baseline=g.baseline, target=g.target)
+                   for g in goals[indicator_id]],
+            rows=rows,
+        ))
+    current_inputs = {row["party_id"]: row for row in input_rows if row["round_id"] == current.id}
+    observations = [
+        Observation(party_id=row["party_id"], organization=organizations.get(row["party_id"], ""),
+                    status=row["status"], internal=row["internal"], text=row["observations"])
+        for row in current_inputs.values()
+        if row["id"] in counted and row["observations"].strip()
+    ]
+    missing = []
+    for request in current.requests:
+        row = current_inputs.get(request.party_id)
+        submitted = row is not None and row["status"] in COUNTED
+        reported = {k[0] for k in cells if k[1] == request.party_id
+                    and current.period in cells[k]}
+        lacking = [i for i in request.indicator_ids if not submitted or i not in reported]
+        if submitted and row["internal"] and not audience.sees(request.party_id, True):
+            # What an internal input holds is not shown, and neither is what it lacks.
+            lacking = []
+        if lacking:
+            missing.append(Missing(party_id=request.party_id,
+                                   organization=organizations.get(request.party_id, ""),
+                                   indicator_ids=lacking, submitted=submitted))
+    return JointPicture(agreement_id=agreement.id, round=current, periods=periods,
+                        indicators=result, observations=observations, missing=missing)
