@@ -57,7 +57,11 @@ def error_body(status_code: int, detail: str, field: str | None = None) -> dict[
 
 
 def handle_samverkan_error(_: Request, exc: SamverkanError) -> Response:
-    return Response(error_body(exc.status_code, exc.detail, exc.field), status_code=exc.status_code)
+    body = error_body(exc.status_code, exc.detail, exc.field)
+    if getattr(exc, "extra", None):
+        # Refusals with many parts (a file's problems) list each one.
+        body["extra"] = exc.extra
+    return Response(body, status_code=exc.status_code)
 
 
 _REFUSAL_TEXT = {

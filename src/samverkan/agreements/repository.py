@@ -444,6 +444,15 @@ async def registration_number_taken(number: str, except_id: int | None = None) -
     return await Agreement.exists().where(where)
 
 
+async def agreement_ids_by_registration_numbers(numbers: list[str]) -> dict[str, int]:
+    if not numbers:
+        return {}
+    rows = await Agreement.select(Agreement.id, Agreement.registration_number).where(
+        Agreement.registration_number.is_in(numbers)
+    )
+    return {row["registration_number"]: row["id"] for row in rows}
+
+
 # --- what is due (reminders) ---------------------------------------------------------------
 # Each query is led by a range on an indexed date (or status and timestamp) and joins only
 # the agreement and the party of the rows in range, so a sweep reads what is due, not

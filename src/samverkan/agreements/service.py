@@ -842,6 +842,11 @@ async def change_commitment_status(
 # --- what a party does with its own commitments (the partner portal) --------------------
 
 
+async def agreement_ids_by_registration_numbers(numbers: list[str]) -> dict[str, int]:
+    """The agreements these diarienummer name (unknown numbers are left out)."""
+    return await repository.agreement_ids_by_registration_numbers(sorted(set(numbers)))
+
+
 async def agreement_ids_with_party(organization_id: int) -> list[int]:
     """Agreements the organisation is a party of, as the parties see them: past the draft."""
     shown = [status.value for status in AgreementStatus if status != AgreementStatus.draft]
