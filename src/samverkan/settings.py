@@ -64,6 +64,9 @@ class Settings(BaseSettings):
     reminder_meeting_days: int = Field(7, ge=1)
     reminder_agreement_ending_days: list[int] = Field(default_factory=lambda: [90, 30])
     reminder_renewal_days: int = Field(60, ge=1)
+    # Days before a lägesbild round's deadline to remind the parties that have not submitted
+    # (and once the day after it has passed).
+    reminder_situation_deadline_days: list[int] = Field(default_factory=lambda: [7, 1])
     # The worker sweeps at five past every hour in this range (local time), and at start.
     reminder_sweep_hours: str = "6-20"
     # serve runs the worker in-process: default on SQLite (the embedded default), off otherwise.

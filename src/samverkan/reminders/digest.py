@@ -38,7 +38,24 @@ _PHRASES = {
         "sv": "Medborgarlöftet upphör {date} och har ingen efterföljare: dags att förnya det.",
         "en": "The citizen promise ends on {date} and has no successor: time to renew it.",
     },
+    # A lägesbild round (situation/reminder_rules.py): before the deadline, and after it
+    # (the rule names that phrase in the item).
+    "situation_deadline": {
+        "sv": "Lägesbildsunderlag för {period} ska lämnas senast {deadline}.",
+        "en": "Input to the situation picture for {period} is due by {deadline}.",
+    },
+    "situation_deadline_overdue": {
+        "sv": "Lägesbildsunderlag för {period} skulle ha lämnats {deadline}.",
+        "en": "Input to the situation picture for {period} was due on {deadline}.",
+    },
 }
+
+# Items with a page of their own (their link) beside their agreement's (agreement_link): the
+# line links to that page, with these words.
+_ACTIONS = {
+    "situation_deadline": {"sv": "Lämna underlaget", "en": "Submit the input"},
+}
+_DEFAULT_ACTION = {"sv": "Öppna", "en": "Open"}
 
 _TEXT = {
     "sv": {
@@ -91,11 +108,13 @@ def sentence(item: dict, language: str) -> str:
     if ready:
         return ready
     text = _TEXT[language]
-    phrase = _PHRASES[item["rule"]][language]
+    phrase = _PHRASES[item.get("phrase") or item["rule"]][language]
     return phrase.format(
         title=item.get("title", ""),
         organization=item.get("organization", ""),
         date=long_date(item.get("date"), language),
+        period=item.get("period", ""),
+        deadline=long_date(item.get("deadline"), language),
         time=f"{text['at']}{item['time']}" if item.get("time") else "",
         location=f", {item['location']}" if item.get("location") else "",
     )
@@ -109,9 +128,15 @@ def render(recipient_name: str, language: str, day: date, items: list[dict]) -> 
     for item in sorted(items, key=lambda i: (i.get("agreement_title") or "", i.get("date") or "",
                                              i.get("rule"), i.get("title") or "")):
         group = groups[item.get("agreement_id")]
-        group.update(title=item.get("agreement_title") or "", link=item.get("link"),
+        own_page = bool(item.get("agreement_link"))
+        group.update(title=item.get("agreement_title") or "",
+                     link=item["agreement_link"] if own_page else item.get("link"),
                      registration_number=item.get("registration_number"))
-        group["lines"].append(sentence(item, language))
+        line = {"text": sentence(item, language), "link": None, "label": None}
+        if own_page and item.get("link"):
+            action = _ACTIONS.get(item.get("rule"), _DEFAULT_ACTION)
+            line.update(link=item["link"], label=action[language])
+        group["lines"].append(line)
     context = {
         "text": text,
         "greeting": text["greeting"].format(name=recipient_name or "").replace(" !", "!"),

@@ -3,10 +3,11 @@
 A rule knows nothing of ledgers, digests or SMTP. It finds its subjects (a commitment, a
 meeting, an agreement), says on which local days each subject should be reminded of (its
 occurrences), and who the recipients are. The sweep records the latest occurrence that has
-fallen due and has not been recorded yet; a later feature adds a rule with `register()`
-and touches nothing else.
+fallen due and has not been recorded yet; a later feature adds a rule with `register()` in
+a module of its own, names that module in RULE_MODULES, and touches nothing else.
 """
 
+import importlib
 from abc import ABC, abstractmethod
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -100,6 +101,10 @@ class Rule(ABC):
 
 _RULES: dict[str, Rule] = {}
 
+# Modules whose rules register themselves at import; all_rules() loads them, so that a rule
+# is never missed because nobody happened to import its module (a CLI command, a test, a job).
+RULE_MODULES = ("samverkan.reminders.builtin_rules", "samverkan.situation.reminder_rules")
+
 
 def register(rule: Rule) -> Rule:
     if rule.name in _RULES:
@@ -109,9 +114,8 @@ def register(rule: Rule) -> Rule:
 
 
 def all_rules() -> list[Rule]:
-    # The built-in rules register themselves on import.
-    from samverkan.reminders import builtin_rules  # noqa: F401
-
+    for module in RULE_MODULES:
+        importlib.import_module(module)
     return list(_RULES.values())
 
 

@@ -7,6 +7,7 @@ seen by the coordinators and by the party that made it, never by other parties n
 
 from collections import defaultdict
 from dataclasses import dataclass
+from datetime import date
 
 from samverkan import clock, events
 from samverkan.actor import Actor
@@ -468,3 +469,45 @@ async def _picture(agreement: AgreementRead, current: RoundRead, series: list[Ro
                                    indicator_ids=lacking, submitted=submitted))
     return JointPicture(agreement_id=agreement.id, round=current, periods=periods,
                         indicators=result, observations=observations, missing=missing)
+
+
+# --- what the deadline reminders ask (reminder_rules.py) ---------------------------------
+
+
+@dataclass(frozen=True)
+class RoundAwaitingInput:
+    """An open round and the parties asked for something in it whose input has not come in."""
+
+    round_id: int
+    agreement_id: int
+    period: str
+    deadline: date
+    party_ids: tuple[int, ...]  # no input, a draft, or returned: in the order asked
+
+
+async def rounds_awaiting_input(first: date, last: date,
+                                agreement_id: int | None = None) -> list[RoundAwaitingInput]:
+    """Open rounds whose deadline is first, last or a day between, that still wait for some
+    party's input (neither submitted nor accepted). Three statements whatever the number of
+    rounds: the rounds (a range on the indexed status and deadline), what was asked of whom,
+    and the inputs. Rounds nobody owes anything are left out."""
+    rows = await repository.open_rounds_with_deadline_between(first, last, agreement_id)
+    if not rows:
+        return []
+    ids = [row["id"] for row in rows]
+    asked: dict[int, list[int]] = defaultdict(list)
+    for request in await repository.requests_of(ids):
+        if request["party_id"] not in asked[request["round_id"]]:
+            asked[request["round_id"]].append(request["party_id"])
+    came_in = {(row["round_id"], row["party_id"]) for row in await repository.inputs_of(ids)
+               if row["status"] in COUNTED}
+    result = []
+    for row in rows:
+        waiting = tuple(p for p in asked[row["id"]] if (row["id"], p) not in came_in)
+        if waiting:
+            result.append(RoundAwaitingInput(
+                round_id=row["id"], agreement_id=row["agreement_id"],
+                period=period_code(row["period_kind"], row["period_start"]),
+                deadline=row["deadline"], party_ids=waiting,
+            ))
+    return result
