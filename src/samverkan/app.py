@@ -40,6 +40,7 @@ from samverkan.situation.controllers import (
     RoundController,
     SituationController,
 )
+from samverkan.situation.uploads import ImportController
 from samverkan.web import templating
 from samverkan.web.errors import pages_or
 from samverkan.web.security import csrf_config, page_headers
@@ -106,6 +107,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
             IndicatorController,
             SituationController,
             RoundController,
+            ImportController,
         ],
         middleware=[AuthenticationMiddleware],
         guards=[writers_only],

@@ -3,6 +3,7 @@
 import asyncio
 import os
 import sys
+from pathlib import Path
 
 import click
 
@@ -309,6 +310,93 @@ def outbox_retry(message_id: int) -> None:
 
     message = _run_refusing(retry())
     click.echo(f"Meddelande {message.id} till {message.recipient} skickas vid nästa utskick.")
+
+
+@main.group()
+def situation() -> None:
+    """The shared lägesbild: import indicator values."""
+
+
+class _Bar:
+    """A progress bar that learns its length from the first report (None: a counter)."""
+
+    def __init__(self, label: str) -> None:
+        self.label = label
+        self.bar = None
+        self.shown = 0
+
+    def __call__(self, done: int, total: int | None) -> None:
+        if self.bar is None:
+            self.bar = click.progressbar(length=total, label=self.label, file=sys.stderr,
+                                         show_pos=True)
+            self.bar.__enter__()
+        self.bar.update(done - self.shown)
+        self.shown = done
+
+    def close(self) -> None:
+        if self.bar is not None:
+            self.bar.__exit__(None, None, None)
+
+
+class _DryRun(Exception):
+    """Raised inside the transaction of a dry run, so that it rolls back."""
+
+
+@situation.command("import")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--dry-run", is_flag=True, help="Check everything, import nothing.")
+def situation_import(file: Path, dry_run: bool) -> None:
+    """Import indicator values from a CSV or XLSX file: all rows or none.
+
+    Columns: agreement (id or diarienummer), party (org number), indicator (code),
+    period (2026, 2026-H1, 2026-T1, 2026-Q1 or 2026-03), place (optional), value.
+    A file with any problem imports nothing and lists each problem with its row and column.
+    """
+    from samverkan.actor import Actor
+    from samverkan.db import write_transaction
+    from samverkan.situation.importing import read_rows
+    from samverkan.situation.imports import ImportRefused, import_rows
+
+    _run(_migrate(quiet=True))
+    reading = _Bar("Läser   ")
+    try:
+        rows, problems = read_rows(file, file.name, progress=reading)
+    finally:
+        reading.close()
+
+    def refuse(found) -> None:
+        for problem in found:
+            column = f", kolumn {problem.column}" if problem.column else ""
+            click.echo(f"rad {problem.line}{column}: {problem.message}", err=True)
+        raise click.ClickException(
+            f"{len(found)} fel i {file.name}: ingenting importerades (nothing was imported)"
+        )
+
+    if problems:
+        refuse(problems)
+
+    async def write():
+        writing = _Bar("Skriver ")
+        try:
+            async with write_transaction():
+                report = await import_rows(Actor.system("import"), rows, progress=writing)
+                if dry_run:
+                    raise _DryRun()
+            return report
+        finally:
+            writing.close()
+
+    try:
+        report = _run(write())
+    except ImportRefused as exc:
+        refuse(exc.problems)
+    except _DryRun:
+        click.echo(f"Provkörning: {len(rows)} rader utan fel; ingenting importerades.")
+        return
+    click.echo(
+        f"Importerade {report.rows} värden: {report.inputs_created} nya och "
+        f"{report.inputs_updated} ändrade underlag i {report.rounds} omgångar."
+    )
 
 
 def _validated(model, **values):
