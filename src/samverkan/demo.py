@@ -34,6 +34,8 @@ from samverkan.registry.schemas import (
     OrganizationCreate,
     PoliceAreaCreate,
 )
+from samverkan.situation import service as situation
+from samverkan.situation.schemas import InputWrite, RoundCreate, RoundRequestInput, ValueInput
 
 DEMO_USERS = [
     ("samordnare@example.se", "samverkan-demo", "coordinator"),
@@ -77,6 +79,47 @@ async def load_demo() -> bool:
             )
         await _load(actor)
     return True
+
+
+# The Luleå lägesbild: four quarters in, the fifth open, Luleå kommun's input still to come.
+_QUARTERS = [("2025-Q4", date(2026, 1, 15)), ("2026-Q1", date(2026, 4, 15)),
+             ("2026-Q2", date(2026, 7, 15)), ("2026-Q3", date(2026, 10, 15)),
+             ("2026-Q4", date(2027, 1, 15))]
+_VALUES = {  # party key -> indicator -> place -> value per quarter
+    "polisen": {"anmald_skadegorelse": {"": [412, 388, 351, 330]}},
+    "lulea": {"ntu_otrygghet_kvall": {"": [34, 33, 31, 30]}},
+    "lulebo": {"est_skadegorelse": {"": [58, 51, 47, 39], "Hertsön": [21, 18, 17, 12],
+                                    "Porsön": [14, 12, 9, 10]}},
+}
+_OBSERVATIONS = {
+    "polisen": "Färre skadegörelsebrott kring resecentrum sedan kameror och belysning kom på plats.",
+    "lulea": "Trygghetsvandringen i Stadsparken visade att belysningen gjort skillnad.",
+    "lulebo": "Klotter i Hertsöns tvättstugor har nästan upphört efter nya lås.",
+}
+
+
+async def _situation(actor, agreement_id, parties, indicators, polisen, lulea, lulebo):
+    party_of = {"polisen": parties[polisen.id].id, "lulea": parties[lulea.id].id,
+                "lulebo": parties[lulebo.id].id}
+    wanted = {key: [indicators[code].id for code in codes] for key, codes in
+              {k: list(v) for k, v in _VALUES.items()}.items()}
+    requests = [RoundRequestInput(party_id=party_of[key], indicator_ids=ids)
+                for key, ids in wanted.items()]
+    for index, (period, deadline) in enumerate(_QUARTERS):
+        created = await situation.create_round(
+            actor, agreement_id, RoundCreate(period=period, deadline=deadline, requests=requests)
+        )
+        if index == len(_QUARTERS) - 1:
+            break  # the open round: the parties' inputs are still to come
+        for key, by_indicator in _VALUES.items():
+            values = [ValueInput(indicator_id=indicators[code].id, place=place, value=series[index])
+                      for code, places in by_indicator.items() for place, series in places.items()]
+            observations = _OBSERVATIONS[key] if index == len(_QUARTERS) - 2 else ""
+            await situation.save_input(actor, created.id, party_of[key],
+                                       InputWrite(values=values, observations=observations))
+            await situation.submit_input(actor, created.id, party_of[key])
+            await situation.accept_input(actor, created.id, party_of[key])
+        await situation.close_round(actor, created.id, None)
 
 
 async def _organization(actor, name, kind, number, municipality=None, contacts=()):
@@ -255,11 +298,15 @@ async def _load(actor: Actor) -> None:
             priority=2,
         ),
     )
+    indicators = await situation.indicators_by_codes(
+        ["ntu_otrygghet_kvall", "anmald_skadegorelse", "est_skadegorelse"]
+    )
     await agreements.add_goal(
         actor, lulea_now.id,
         GoalCreate(title="Färre som känner sig otrygga i centrum", focus_area_id=centre.id,
                    indicator="Andel otrygga kvällstid (trygghetsmätningen)", unit="%",
-                   baseline=34, target=25, measured_how="Kommunens trygghetsmätning, årligen"),
+                   baseline=34, target=25, measured_how="Kommunens trygghetsmätning, årligen",
+                   indicator_id=indicators["ntu_otrygghet_kvall"].id),
     )
     await agreements.add_goal(
         actor, lulea_now.id,
@@ -311,6 +358,7 @@ async def _load(actor: Actor) -> None:
                        title="Styrgruppsmöte hösten 2026"),
     )
     await _sign_and_move(actor, lulea_now.id, A.active, date(2023, 12, 12))
+    await _situation(actor, lulea_now.id, parties, indicators, polisen, lulea, lulebo)
 
     # 3. A yearly citizen promise under a four-year agreement, awaiting signature.
     grastorp_main = await _agreement(
