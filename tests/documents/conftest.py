@@ -14,9 +14,10 @@ def document_cache(tmp_path_factory, monkeypatch):
     return directory
 
 
-def pdf_text(pdf: bytes, page: int | None = None) -> str:
-    """pdftotext of the whole document, or of one page; non-breaking spaces kept."""
-    args = ["pdftotext", "-enc", "UTF-8"]
+def pdf_text(pdf: bytes, page: int | None = None, layout: bool = False) -> str:
+    """pdftotext of the whole document, or of one page; non-breaking spaces kept. With
+    `layout`, a table's row stays on one line."""
+    args = ["pdftotext", "-enc", "UTF-8", *(["-layout"] if layout else [])]
     if page is not None:
         args += ["-f", str(page), "-l", str(page)]
     result = subprocess.run([*args, "-", "-"], input=pdf, capture_output=True, check=True)

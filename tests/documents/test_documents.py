@@ -171,6 +171,8 @@ async def test_english_headings(coordinator):
         assert heading in text
     assert "Åtaganden" not in text
     assert "1 January 2026 – 31 December 2029" in text
+    # The draft mark in the footer is a CSS string: its middle dot printed, not "u00b7".
+    assert "UTKAST · DRAFT" in text and "u00b7" not in text
     assert "<rdf:li>en-GB</rdf:li>" in _xmp(response.content)
 
 

@@ -1,4 +1,6 @@
-"""HTTP route of documents: the printable agreement as PDF/A (docs/documents.md)."""
+"""HTTP route of documents: the printable agreement as PDF/A (docs/documents.md). A lägesbild
+round's document is under the round's routes (situation/controllers.py) and uses the same
+ETag rules."""
 
 from typing import Annotated, Literal
 
@@ -11,7 +13,7 @@ from samverkan.http import PathId
 CACHE_CONTROL = "private, no-cache"
 
 
-def _matches(if_none_match: str | None, etag: str) -> bool:
+def matches(if_none_match: str | None, etag: str) -> bool:
     if not if_none_match:
         return False
     candidates = [c.strip().removeprefix("W/") for c in if_none_match.split(",")]
@@ -41,7 +43,7 @@ class DocumentController(Controller):
         """The agreement as a printable, archivable PDF, with its JSON attached."""
         document = await service.describe(agreement_id, lang, variant)
         headers = {"ETag": document.etag, "Cache-Control": CACHE_CONTROL}
-        if _matches(if_none_match, document.etag):
+        if matches(if_none_match, document.etag):
             return Response(b"", status_code=304, headers=headers)
         body = await service.pdf(document)
         headers["Content-Disposition"] = f'inline; filename="{document.filename}"'

@@ -61,7 +61,6 @@ LABELS = {
         "no_follow_ups": "Inga tillfällen är planerade.",
         "governance": "Styrning och organisation",
         "situation": "Lägesbild",
-        "situation_placeholder": "Den gemensamma lägesbilden bifogas när den är fastställd.",
         "reports": "Uppföljningsrapporter",
         "reports_placeholder": "Uppföljningsrapporter läggs till efter hand som de fastställs.",
         "signatures": "Underskrifter",
@@ -75,6 +74,50 @@ LABELS = {
         "signed_by": "Undertecknad av {name}",
         "method": "Sätt",
         "municipality_codes": "Kommunkoder",
+        # the lägesbild (documents/picture.py, templates/situation.html)
+        "situation_none": "Ingen lägesbild har tagits fram ännu: överenskommelsen har ingen "
+                          "omgång med underlag.",
+        "situation_intro": "Den gemensamma lägesbilden för {period}, sammanställd ur parternas "
+                           "underlag. Underlag som en part har markerat som internt ingår inte.",
+        "situation_open": "Omgången är öppen (sista dag för underlag {deadline}): värden kan "
+                          "tillkomma och ändras.",
+        "situation_closed": "Omgången är stängd.",
+        "document_note_picture": "Utskrift ur Samverkan, registret över "
+                                 "samverkansöverenskommelser. Överenskommelsens data finns "
+                                 "bifogad i filen (overenskommelse.json), den tryckta "
+                                 "lägesbildens i lagesbild.json.",
+        "round_kind": "Lägesbild",
+        "round_title": "Lägesbild {period}",
+        "round_note": "Utskrift ur Samverkan. Lägesbildens data finns bifogad i filen "
+                      "(lagesbild.json). Underlag som en part har markerat som internt ingår "
+                      "inte.",
+        "agreement": "Överenskommelse",
+        "agreement_period": "Överenskommelsens period",
+        "deadline": "Sista dag för underlag",
+        "round_status": "Omgångens status",
+        "unit": "Enhet",
+        "source": "Källa",
+        "party": "Part",
+        "place": "Plats",
+        "change": "Förändring",
+        "from_baseline": "Från utgångsvärde",
+        "to_target": "Kvar till målvärde",
+        "progress": "Andel av vägen",
+        "goal_line": "utgångsvärde {baseline}, målvärde {target}",
+        "higher_is_better": "Högre värden är bättre",
+        "lower_is_better": "Lägre värden är bättre",
+        "no_indicators": "Inga indikatorer efterfrågas i omgången.",
+        "chart_text": "Diagrammet i text",
+        "observations": "Parternas iakttagelser",
+        "no_observations": "Inga iakttagelser har lämnats.",
+        "inputs": "Underlag",
+        "no_inputs": "Inget underlag har lämnats in ännu.",
+        "submitted": "Inskickat",
+        "accepted": "Godkänt",
+        "missing": "Det här saknas",
+        "nothing_missing": "Alla parter har lämnat det de ombetts om.",
+        "missing_not_submitted": "{organization} har inte lämnat sitt underlag ({indicators}).",
+        "missing_values": "{organization} saknar värden för {indicators}.",
     },
     "en": {
         "locale": "en_GB",
@@ -136,7 +179,6 @@ LABELS = {
         "no_follow_ups": "No dates are planned.",
         "governance": "Governance",
         "situation": "Situation picture",
-        "situation_placeholder": "The joint situation picture is attached once it is adopted.",
         "reports": "Follow-up reports",
         "reports_placeholder": "Follow-up reports are added as they are adopted.",
         "signatures": "Signatures",
@@ -150,6 +192,50 @@ LABELS = {
         "signed_by": "Signed by {name}",
         "method": "Method",
         "municipality_codes": "Municipality codes",
+        # the lägesbild (documents/picture.py, templates/situation.html)
+        "situation_none": "No situation picture yet: the agreement has no input round.",
+        "situation_intro": "The joint situation picture for {period}, compiled from the "
+                           "parties' inputs. Inputs a party has marked internal are not "
+                           "included.",
+        "situation_open": "The round is open (inputs due {deadline}): values may still be "
+                          "added and changed.",
+        "situation_closed": "The round is closed.",
+        "document_note_picture": "Printed from Samverkan, the registry of collaboration "
+                                 "agreements. The agreement's data is attached to this file "
+                                 "(overenskommelse.json), the printed situation picture's as "
+                                 "lagesbild.json.",
+        "round_kind": "Joint situation picture",
+        "round_title": "Situation picture {period}",
+        "round_note": "Printed from Samverkan. The situation picture's data is attached to this "
+                      "file (lagesbild.json). Inputs a party has marked internal are not "
+                      "included.",
+        "agreement": "Agreement",
+        "agreement_period": "Period of the agreement",
+        "deadline": "Inputs due",
+        "round_status": "Status of the round",
+        "unit": "Unit",
+        "source": "Source",
+        "party": "Party",
+        "place": "Place",
+        "change": "Change",
+        "from_baseline": "From baseline",
+        "to_target": "To target",
+        "progress": "Share of the way",
+        "goal_line": "baseline {baseline}, target {target}",
+        "higher_is_better": "Higher values are better",
+        "lower_is_better": "Lower values are better",
+        "no_indicators": "No indicators are asked for in this round.",
+        "chart_text": "The chart in words",
+        "observations": "The parties' observations",
+        "no_observations": "No observations have been given.",
+        "inputs": "Inputs",
+        "no_inputs": "No input has been submitted yet.",
+        "submitted": "Submitted",
+        "accepted": "Accepted",
+        "missing": "Still missing",
+        "nothing_missing": "Every party has provided what it was asked for.",
+        "missing_not_submitted": "{organization} has not submitted its input ({indicators}).",
+        "missing_values": "{organization} has no values for {indicators}.",
     },
 }
 
@@ -199,6 +285,24 @@ CHOICES = {
             "ngo": "Ideell organisation",
         },
         "signature_method": {"paper": "På papper", "e_signature": "Elektronisk underskrift"},
+        "source_kind": {
+            "reported_crime": "Anmälda brott",
+            "ntu": "Nationella trygghetsundersökningen (NTU)",
+            "safety_survey": "Kommunens trygghetsmätning",
+            "est_report": "EST-rapport",
+            "citizen_dialogue": "Medborgardialog",
+            "school_social_services": "Skola och socialtjänst",
+            "rescue_service": "Räddningstjänst",
+            "business_survey": "Näringslivets undersökning",
+            "other": "Annan källa",
+        },
+        "input_status": {
+            "draft": "Utkast",
+            "submitted": "Inskickat",
+            "accepted": "Godkänt",
+            "returned": "Återsänt",
+        },
+        "round_status": {"open": "Öppen", "closed": "Stängd"},
     },
     "en": {
         "kind": {
@@ -245,5 +349,23 @@ CHOICES = {
             "ngo": "Non-profit organisation",
         },
         "signature_method": {"paper": "On paper", "e_signature": "Electronic signature"},
+        "source_kind": {
+            "reported_crime": "Reported offences",
+            "ntu": "Swedish Crime Survey (NTU)",
+            "safety_survey": "Municipal safety survey",
+            "est_report": "EST report",
+            "citizen_dialogue": "Citizen dialogue",
+            "school_social_services": "School and social services",
+            "rescue_service": "Rescue service",
+            "business_survey": "Business survey",
+            "other": "Other source",
+        },
+        "input_status": {
+            "draft": "Draft",
+            "submitted": "Submitted",
+            "accepted": "Accepted",
+            "returned": "Returned",
+        },
+        "round_status": {"open": "Open", "closed": "Closed"},
     },
 }

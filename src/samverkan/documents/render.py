@@ -1,4 +1,5 @@
-"""Turning an agreement's JSON into HTML and PDF; pure and blocking, run off the event loop."""
+"""Turning an agreement's JSON (and its joint picture's) into HTML and PDF; pure and blocking,
+run off the event loop."""
 
 import datetime as dt
 import hashlib
@@ -10,9 +11,11 @@ from zoneinfo import ZoneInfo
 from babel.dates import format_date
 from babel.numbers import format_decimal
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
+from markupsafe import Markup
 from weasyprint import HTML, Attachment
 from weasyprint.urls import URLFetcher
 
+from samverkan.documents import picture as situation
 from samverkan.documents.labels import CHOICES, LABELS
 
 # fontTools stamps every font subset it writes with "now" unless SOURCE_DATE_EPOCH is set
@@ -20,9 +23,15 @@ from samverkan.documents.labels import CHOICES, LABELS
 os.environ.setdefault("SOURCE_DATE_EPOCH", "1767225600")  # 2026-01-01T00:00:00Z
 
 # Bump when the templates or the rendering change: it is part of every cache key and ETag.
-TEMPLATE_VERSION = 1
+TEMPLATE_VERSION = 2
 TEMPLATES = Path(__file__).parent / "templates"
 ATTACHMENT_NAME = "overenskommelse.json"
+PICTURE_ATTACHMENT_NAME = "lagesbild.json"
+AGREEMENT_DESCRIPTION = ("Överenskommelsen som data (JSON, samma som API:t) / "
+                         "The agreement as data (JSON, as the API returns it)")
+PICTURE_DESCRIPTION = ("Den gemensamma lägesbilden som data (JSON: bilden och de underlag som "
+                       "räknas, utan interna) / The joint situation picture as data (JSON: the "
+                       "picture and the inputs counted in it, internal ones left out)")
 VARIANTS = {"a3b": "pdf/a-3b", "ua": "pdf/ua-1"}
 LANGUAGES = ("sv", "en")
 # Until the parties have signed, the document is a draft and says so on every page.
@@ -54,6 +63,18 @@ _ENVIRONMENT = Environment(
     trim_blocks=True,
     lstrip_blocks=True,
 )
+
+
+def _css_string(value: str) -> Markup:
+    """A quoted CSS string (for `content:` in @page boxes). JSON's \\uXXXX escapes are not
+    CSS: CSS escapes a character as a backslash, its hex code and a space."""
+    escaped = "".join(
+        f"\\{ord(c):x} " if c in '"\\<>&\'' or ord(c) < 0x20 else c for c in str(value)
+    )
+    return Markup(f'"{escaped}"')
+
+
+_ENVIRONMENT.filters["css_string"] = _css_string
 
 
 def _date(value: str | dt.date | None, locale: str) -> str:
@@ -88,8 +109,10 @@ def _period(start: str, end: str | None, labels: dict) -> str:
     return f"{first} {EN_DASH} {last}"
 
 
-def context(agreement: dict, contacts: dict[int, dict], lang: str, timezone: str) -> dict:
-    """What the template needs, computed from the agreement's JSON (the embedded file)."""
+def context(agreement: dict, contacts: dict[int, dict], lang: str, timezone: str,
+            picture: dict | None = None) -> dict:
+    """What the template needs, computed from the agreement's JSON (the embedded file) and the
+    latest joint picture's (embedded too; None when the agreement has no round yet)."""
     labels = LABELS[lang]
     choices = CHOICES[lang]
     locale = labels["locale"]
@@ -144,6 +167,7 @@ def context(agreement: dict, contacts: dict[int, dict], lang: str, timezone: str
         "draft": draft,
         "kind_label": choices["kind"][agreement["kind"]],
         "status_label": choices["status"][agreement["status"]],
+        "footer_note": f"{labels['version']} {agreement['version']}",
         "period": _period(agreement["period_start"], agreement["period_end"], labels),
         "cadence_label": choices["cadence"].get(agreement["follow_up_cadence"] or "", ""),
         "running_header": agreement["registration_number"] or labels["no_registration_number"],
@@ -161,14 +185,43 @@ def context(agreement: dict, contacts: dict[int, dict], lang: str, timezone: str
         "focus_areas": focus_areas,
         "goals": goals,
         "follow_ups": follow_ups,
-        "situation": None,  # the lägesbild: a later issue fills this section
+        "situation": situation.context(picture, lang, timezone),
         "reports": [],  # follow-up reports: likewise
     }
 
 
-def html(agreement: dict, contacts: dict[int, dict], lang: str, timezone: str) -> str:
+def html(agreement: dict, contacts: dict[int, dict], lang: str, timezone: str,
+         picture: dict | None = None) -> str:
     return _ENVIRONMENT.get_template("agreement.html").render(
-        **context(agreement, contacts, lang, timezone)
+        **context(agreement, contacts, lang, timezone, picture)
+    )
+
+
+def round_context(cover: dict, picture: dict, lang: str, stamp: str, timezone: str) -> dict:
+    """What round.html needs: the cover's facts of the agreement and the round's picture."""
+    labels = LABELS[lang]
+    section = situation.context(picture, lang, timezone)
+    title = labels["round_title"].format(period=section["period"])
+    return {
+        "a": cover,
+        "lang": lang,
+        "stamp": _w3c(stamp),
+        "authors": ", ".join(p["name"] for p in cover["parties"]),
+        "L": labels,
+        "draft": False,
+        "document_title": title,
+        "footer_note": title,
+        "kind_label": CHOICES[lang]["kind"][cover["kind"]],
+        "period": _period(cover["period_start"], cover["period_end"], labels),
+        "running_header": cover["registration_number"] or labels["no_registration_number"],
+        "situation": section,
+    }
+
+
+def round_html(cover: dict, picture: dict, lang: str, stamp: str,
+               timezone: str = "Europe/Stockholm") -> str:
+    return _ENVIRONMENT.get_template("round.html").render(
+        **round_context(cover, picture, lang, stamp, timezone)
     )
 
 
@@ -203,40 +256,57 @@ def _xmp_language(lang_tag: str):
     return finish
 
 
-def pdf(source_html: str, *, agreement: dict, json_bytes: bytes, lang: str, variant: str,
-        identifier: bytes) -> bytes:
-    """The PDF of one rendered HTML: deterministic for the same inputs."""
+def pdf(source_html: str, *, stamp: str, attachments: list[tuple[str, bytes, str]],
+        lang: str, variant: str, identifier: bytes) -> bytes:
+    """The PDF of one rendered HTML: deterministic for the same inputs. `stamp` (ISO 8601) is
+    the attachments' created and modified date; attachments are (name, bytes, description)."""
     fetcher = RefusingFetcher()
-    stamp = dt.datetime.fromisoformat(agreement["updated_at"].replace("Z", "+00:00"))
-    stamp = stamp.astimezone(dt.UTC).replace(tzinfo=None)
-    attachment = Attachment(
-        string=json_bytes,
-        name=ATTACHMENT_NAME,
-        description="Överenskommelsen som data (JSON, samma som API:t) / "
-                    "The agreement as data (JSON, as the API returns it)",
-        created=stamp,
-        modified=stamp,
-        relationship="Data",
-        url_fetcher=fetcher,
-    )
+    moment = dt.datetime.fromisoformat(stamp.replace("Z", "+00:00"))
+    moment = moment.astimezone(dt.UTC).replace(tzinfo=None)
+    files = [
+        Attachment(string=data, name=name, description=description, created=moment,
+                   modified=moment, relationship="Data", url_fetcher=fetcher)
+        for name, data, description in attachments
+    ]
     document = HTML(string=source_html, url_fetcher=fetcher, base_url=None).render()
     return document.write_pdf(
         pdf_variant=VARIANTS[variant],
         pdf_identifier=identifier,
-        attachments=[attachment],
+        attachments=files,
         uncompressed_pdf=False,
         finisher=_xmp_language(LABELS[lang]["lang"]),
     )
 
 
 def render(agreement_json: bytes, contacts: dict[int, dict], lang: str, variant: str,
-           timezone: str = "Europe/Stockholm") -> bytes:
-    """The whole document from the agreement's API JSON (bytes, embedded as they are)."""
+           timezone: str = "Europe/Stockholm", picture_json: bytes | None = None) -> bytes:
+    """The whole document from the agreement's API JSON and its latest joint picture's (bytes,
+    embedded as they are; no picture when the agreement has no round yet)."""
     agreement = json.loads(agreement_json)
+    picture = json.loads(picture_json) if picture_json is not None else None
     identifier = hashlib.sha256(
-        agreement_json + repr((sorted(contacts.items()), lang, variant, TEMPLATE_VERSION)).encode()
+        agreement_json + (picture_json or b"")
+        + repr((sorted(contacts.items()), lang, variant, TEMPLATE_VERSION)).encode()
     ).hexdigest()[:32].encode()
-    source = html(agreement, contacts, lang, timezone)
-    return pdf(source, agreement=agreement, json_bytes=agreement_json, lang=lang,
+    source = html(agreement, contacts, lang, timezone, picture)
+    attachments = [(ATTACHMENT_NAME, agreement_json, AGREEMENT_DESCRIPTION)]
+    if picture_json is not None:
+        attachments.append((PICTURE_ATTACHMENT_NAME, picture_json, PICTURE_DESCRIPTION))
+    return pdf(source, stamp=agreement["updated_at"], attachments=attachments, lang=lang,
                variant=variant, identifier=identifier)
 
+
+def render_round(cover_json: bytes, picture_json: bytes, lang: str, variant: str,
+                 stamp: str, timezone: str = "Europe/Stockholm") -> bytes:
+    """One round printed on its own: a cover with the agreement's facts, then the round's
+    joint picture; the picture's JSON is embedded as it is."""
+    cover = json.loads(cover_json)
+    picture = json.loads(picture_json)
+    identifier = hashlib.sha256(
+        cover_json + picture_json
+        + repr((stamp, lang, variant, timezone, TEMPLATE_VERSION)).encode()
+    ).hexdigest()[:32].encode()
+    source = round_html(cover, picture, lang, stamp, timezone)
+    return pdf(source, stamp=stamp,
+               attachments=[(PICTURE_ATTACHMENT_NAME, picture_json, PICTURE_DESCRIPTION)],
+               lang=lang, variant=variant, identifier=identifier)
