@@ -7,19 +7,22 @@ logged-out session's cookie replayed; a signed-in partner of an unrelated organi
 signed-in partner of the other party of a shared agreement. The victim is organisation A:
 its agreements, commitments and contacts are what no caller may see or change.
 
-Objects: each agreement and commitment id of the world below (own, the other party's in a
-shared agreement, of an agreement the caller is no party to, of a draft), ids of no row (0,
-negative, past 32 and 64 bits), segments that are no id, other spellings int() reads as the
-victim's ids ("+7", "07", " 7", Arabic-Indic digits); used, expired, unknown and malformed
-link tokens. Every form is sent valid and invalid, and carries ids no portal form has
-(commitment_id, agreement_id, contact_id, organization_id, email...), as if edited in the
-browser. Every path is also asked with the methods it does not serve.
+Objects: each agreement, commitment and lägesbild round id of the world below (own, the
+other party's in a shared agreement, of an agreement the caller is no party to, of a draft),
+ids of no row (0, negative, past 32 and 64 bits), segments that are no id, other spellings
+int() reads as the victim's ids ("+7", "07", " 7", Arabic-Indic digits); the joint picture of
+an agreement asked for with a round of another agreement (or a ?round that names no row);
+used, expired, unknown and malformed link tokens. Every form is sent valid and invalid, and
+carries ids no portal form has (commitment_id, agreement_id, party_id, round_id, contact_id,
+organization_id, email...), as if edited in the browser. Every path is also asked with the
+methods it does not serve.
 
 What must hold for every request: no 500; no text the caller may not see (agreement and
 commitment titles, registration numbers, descriptions, organisation names, contact names and
-addresses) in the body or the Location header; without a live session every partner page is a
+addresses, the observations of inputs – an internal one even on a shared agreement's joint
+picture) in the body or the Location header; without a live session every partner page is a
 303 to /portal/login; what is not the caller's answers the very 404 page of a path that does
-not exist; and afterwards not one commitment, report, agreement or contact has changed.
+not exist; and afterwards not one commitment, report, agreement, contact or input has changed.
 
 The routes come from the application itself: a portal route the matrix does not know fails
 the test, so a new route cannot skip the matrix.
@@ -38,11 +41,16 @@ import pytest
 
 from samverkan import clock
 from samverkan.accounts.security import token_hash
+from samverkan.actor import Actor
 from samverkan.agreements import service as agreements
 from samverkan.db import write_transaction
 from samverkan.portal.tables import PortalSession
 from samverkan.registry import service as registry
 from samverkan.settings import get_settings
+from samverkan.situation import repository as situation_repository
+from samverkan.situation import service as situation
+from samverkan.situation.periods import parse_period
+from samverkan.situation.schemas import InputWrite, ValueInput
 from samverkan.web.security import CSRF_COOKIE
 from tests.factories import unique
 from tests.portal.links import (
@@ -72,8 +80,9 @@ NO_SUCH_PAGE = "/portal/no-such-page"
 
 @dataclass(frozen=True)
 class Route:
-    """A portal route and method, what its path names ("agreement", "commitment", "token",
-    "email" in the form, "language"), whether it needs a session, and the forms it is sent:
+    """A portal route and method, what its path names ("agreement", "commitment", "round",
+    "picture" – an agreement and maybe a ?round –, "token", "email" in the form,
+    "language"), whether it needs a session, and the forms it is sent:
     "valid" (what would be accepted from the owner) and "invalid" (what its checks refuse:
     the refusal must not come before the access check)."""
 
@@ -95,6 +104,9 @@ ROUTES = [
           ("valid", "invalid")),
     Route("/portal/commitments/{commitment_id:int}/reports", "POST", "commitment", True,
           ("valid", "invalid")),
+    Route("/portal/agreements/{agreement_id:int}/situation", "GET", "picture", True),
+    Route("/portal/rounds/{round_id:int}", "GET", "round", True),
+    Route("/portal/rounds/{round_id:int}", "POST", "round", True, ("valid", "invalid")),
     Route("/portal/profile", "GET", None, True),
     Route("/portal/profile", "POST", None, True, ("valid", "invalid")),
     Route("/portal/login", "GET", None, False),
@@ -151,6 +163,7 @@ class Thing:
 
     label: str
     segment: str
+    query: str = ""  # the joint picture's ?round=…
 
     @property
     def id(self) -> int | None:
@@ -189,13 +202,17 @@ def aliases(label: str, row_id: int) -> list[Thing]:
 @dataclass
 class World:
     """Organisation A (the victim) is party of S with B, of P with D and of a draft with B;
-    C (a stranger) is party of G with E. Each organisation has one contact, A two."""
+    C (a stranger) is party of G with E. Each organisation has one contact, A two. Each
+    agreement has a lägesbild round (keyed like it) with inputs: in S, A's internal and
+    submitted, B's a draft; in P, A's submitted; in the draft, A's submitted; in G, C's a
+    draft and E's submitted."""
 
     texts: dict[str, str] = field(default_factory=dict)  # label -> text only some may see
     agreements: dict[str, dict] = field(default_factory=dict)
     commitments: dict[str, dict] = field(default_factory=dict)
     contacts: dict[str, dict] = field(default_factory=dict)
     organizations: dict[str, dict] = field(default_factory=dict)
+    rounds: dict[str, int] = field(default_factory=dict)  # agreement key -> its round's id
 
     def agreement_things(self) -> list[Thing]:
         return [Thing(f"agreement {k}", str(a["id"])) for k, a in self.agreements.items()] + \
@@ -204,6 +221,27 @@ class World:
     def commitment_things(self) -> list[Thing]:
         return [Thing(f"commitment {k}", str(c["id"])) for k, c in self.commitments.items()] + \
             aliases("commitment S-A", self.commitments["S-A"]["id"])
+
+    def round_things(self) -> list[Thing]:
+        return [Thing(f"round {k}", str(r)) for k, r in self.rounds.items()] + \
+            aliases("round S", self.rounds["S"])
+
+    def picture_things(self) -> list[Thing]:
+        """Each agreement's joint picture, and some with a ?round: of the same agreement, of
+        another one, and rounds that name no row."""
+        mixed = [(a, r) for a in ("S", "G") for r in self.rounds] + [("P", "P")]
+        return self.agreement_things() + [
+            Thing(f"agreement {a} with round {r}", str(self.agreements[a]["id"]),
+                  f"round={self.rounds[r]}") for a, r in mixed
+        ] + [Thing(f"agreement S with round {label}", str(self.agreements["S"]["id"]),
+                   f"round={quote(value)}")
+             for label, value in (("zero", "0"), ("missing", "2147483000"), ("letters", "abc"),
+                                  ("past int64", "99999999999999999999999"), ("negative", "-1"),
+                                  ("S as +id", f"+{self.rounds['S']}"),
+                                  ("S with a space", f" {self.rounds['S']}"))]
+
+    def round_key(self, thing: Thing) -> str | None:
+        return next((k for k, r in self.rounds.items() if r == thing.id), None)
 
     def agreement_key(self, thing: Thing) -> str | None:
         return next((k for k, a in self.agreements.items() if a["id"] == thing.id), None)
@@ -244,27 +282,82 @@ async def build_world(coordinator) -> World:
                 world.commitments[name] = made
                 world.texts[f"commitment {name} title"] = made["title"]
                 world.texts[f"commitment {name} description"] = made["description"]
+    await build_rounds(coordinator, world)
     return world
+
+
+# The inputs to each agreement's round: (party letter, submitted, internal).
+INPUTS = {"S": [("A", True, True), ("B", False, False)], "P": [("A", True, False)],
+          "Draft": [("A", True, False)], "G": [("C", False, False), ("E", True, False)]}
+PARTIES = {"S": "AB", "P": "AD", "Draft": "AB", "G": "CE"}
+
+
+async def build_rounds(coordinator, world: World) -> None:
+    [indicator] = (await situation.indicators_by_codes(["anmald_skadegorelse"])).values()
+    actor = Actor(id=None, label="matrix@example.se")
+    for key, agreement in world.agreements.items():
+        parties = {letter: party["id"]
+                   for letter, party in zip(PARTIES[key], agreement["parties"], strict=True)}
+        requests = [{"party_id": p, "indicator_ids": [indicator.id]} for p in parties.values()]
+        if key == "Draft":
+            # No round can be opened for a draft: one is put there as if left from before.
+            round_id = await draft_round(agreement["id"], requests)
+        else:
+            response = await coordinator.post(f"/api/agreements/{agreement['id']}/rounds",
+                                              json={"period": "2026-Q1",
+                                                    "deadline": "2026-04-15",
+                                                    "requests": requests})
+            assert response.status_code == 201, response.text
+            round_id = response.json()["id"]
+        world.rounds[key] = round_id
+        for letter, submitted, internal in INPUTS[key]:
+            observations = unique(f"Iakttagelse {key}-{letter} ")
+            world.texts[f"input {key}-{letter} observations"] = observations
+            data = InputWrite(internal=internal, observations=observations,
+                              values=[ValueInput(indicator_id=indicator.id, value=7)])
+            async with write_transaction():
+                await situation.save_input(actor, round_id, parties[letter], data)
+                if submitted:
+                    await situation.submit_input(actor, round_id, parties[letter])
+
+
+async def draft_round(agreement_id: int, requests: list[dict]) -> int:
+    period = parse_period("2026-Q1")
+    now = clock.now()
+    async with write_transaction():
+        round_id = await situation_repository.insert_round({
+            "agreement_id": agreement_id, "period_kind": period.kind,
+            "period_start": period.start, "period_end": period.end,
+            "deadline": period.end, "status": "open", "created_by": "matrix@example.se",
+            "created_at": now, "updated_at": now,
+        })
+        await situation_repository.insert_requests([
+            {"round": round_id, "party_id": r["party_id"], "indicator": i}
+            for r in requests for i in r["indicator_ids"]])
+    return round_id
 
 
 # What each signed-in caller may see; everybody else may see none of world.texts.
 MAY_SEE = {
     # B is the other party of S: S as its parties see it (A's commitments read-only, A's
     # primary contact), nothing of P, of the draft, of G.
+    # A's input to S is internal: B sees neither its values nor its observations.
     "B0": {"org A", "org B", "contact A0 name", "contact A0 email", "contact B0 name",
            "contact B0 email", "agreement S title", "agreement S number",
            "commitment S-A title", "commitment S-A2 title", "commitment S-B title",
            "commitment S-A description", "commitment S-A2 description",
-           "commitment S-B description"},
+           "commitment S-B description", "input S-B observations"},
     # C has nothing to do with A: only G.
     "C0": {"org C", "org E", "contact C0 name", "contact C0 email", "contact E0 name",
            "contact E0 email", "agreement G title", "agreement G number",
            "commitment G-C title", "commitment G-E title", "commitment G-C description",
-           "commitment G-E description"},
+           "commitment G-E description", "input G-C observations", "input G-E observations"},
 }
 # The objects each signed-in caller may open (its own commitments: may open and act on).
 VISIBLE_AGREEMENTS = {"B0": {"S"}, "C0": {"G"}}
 OWN_COMMITMENTS = {"B0": {"S-B"}, "C0": {"G-C"}}
+# The rounds whose input form each caller answers for its own party.
+OWN_ROUNDS = {"B0": {"S"}, "C0": {"G"}}
 
 
 # --- the callers -------------------------------------------------------------------------------
@@ -399,7 +492,8 @@ TO_LOGIN = Expected(303, LOGIN)
 
 def expected(world: World, caller: Caller, route: Route, thing: Thing | None,
              form: str) -> Expected:
-    if thing is not None and route.names in ("agreement", "commitment") and thing.id is None:
+    if (thing is not None and route.names in ("agreement", "commitment", "round", "picture")
+            and thing.id is None):
         return MISSING  # no route has such a path
     if (route.path, route.method) not in {(r.path, r.method) for r in ROUTES}:
         return Expected(405, kind="not_allowed")
@@ -408,13 +502,26 @@ def expected(world: World, caller: Caller, route: Route, thing: Thing | None,
     if route.names == "agreement":
         key = world.agreement_key(thing)
         return Expected(200) if key in VISIBLE_AGREEMENTS[caller.contact] else MISSING
-    if route.names == "commitment":
-        key = world.commitment_key(thing)
-        if key not in OWN_COMMITMENTS[caller.contact]:
+    if route.names == "picture":
+        key = world.agreement_key(thing)
+        if thing.query:
+            # Only plain digits name a round in a query ("+7" and " 7" name none).
+            value = unquote(thing.query.removeprefix("round="))
+            named = (world.round_key(Thing("", value)) if value.isascii() and value.isdigit()
+                     else None)
+            if named != key:  # a round of another agreement, or one that names no row
+                return MISSING
+        return Expected(200) if key in VISIBLE_AGREEMENTS[caller.contact] else MISSING
+    if route.names in ("commitment", "round"):
+        if route.names == "round":
+            mine = world.round_key(thing) in OWN_ROUNDS[caller.contact]
+        else:
+            mine = world.commitment_key(thing) in OWN_COMMITMENTS[caller.contact]
+        if not mine:
             return MISSING
-        # The caller's own commitment: a page, a form refused by its checks, or a valid form
-        # refused for its stale version (a report: because the commitment awaits
-        # confirmation), so that nothing is written.
+        # The caller's own commitment or its party's draft input: a page, a form refused by
+        # its checks, or a valid form refused for its stale version (a report: because the
+        # commitment awaits confirmation), so that nothing is written.
         if route.method == "GET":
             return Expected(200)
         return Expected(400) if form == "invalid" else Expected(409)
@@ -444,7 +551,8 @@ def url_of(route: Route, thing: Thing | None) -> str:
         return "/portal/"
     if thing is None or route.names == "email":
         return route.path
-    return PLACEHOLDER.sub(lambda _: thing.segment, route.path)
+    path = PLACEHOLDER.sub(lambda _: thing.segment, route.path)
+    return f"{path}?{thing.query}" if thing.query else path
 
 
 def normalized(body: str, url: str) -> str:
@@ -471,6 +579,7 @@ def tampered(world: World) -> dict:
         "agreement_id": world.agreements["P"]["id"],
         "party_id": world.agreements["S"]["parties"][0]["id"],
         "organization_id": world.organizations["A"]["id"],
+        "round_id": world.rounds["P"],
         "contact_id": victim["id"],
         "email": victim["email"],
         "session_id": 1,
@@ -495,6 +604,24 @@ async def form_for(world: World, caller: Caller, route: Route, thing: Thing | No
         if form == "invalid":
             data |= {"status": "klart", "comment": "" if route.path.endswith("/decline")
                      else "x" * 2001}
+    elif route.names == "round":
+        key = world.round_key(thing)
+        found = None
+        if key is not None:
+            letter = {"B0": "B", "C0": "C"}.get(caller.contact or "", PARTIES[key][0])
+            index = PARTIES[key].find(letter)
+            party = world.agreements[key]["parties"][max(index, 0)]
+            found = await situation.input_(world.rounds[key], party["id"])
+        version = found.version if found else 1
+        if caller.contact and key in OWN_ROUNDS[caller.contact]:
+            version += 1000
+        [indicator] = (await situation.indicators_by_codes(["anmald_skadegorelse"])).values()
+        i = indicator.id
+        data |= {"action": "submit", "version": str(version), "observations": "Matrisen",
+                 "internal": "1", f"value-{i}": "12,5", f"place-{i}-0": "Torget",
+                 f"amount-{i}-0": "3"}
+        if form == "invalid":
+            data |= {f"value-{i}": "tolv", f"place-{i}-1": "", f"amount-{i}-1": "4"}
     elif route.path == "/portal/profile":
         # The caller's own details, unchanged (unsigned callers name the victim's).
         me = await registry.contact(world.contacts[caller.contact or "A0"]["id"])
@@ -519,6 +646,12 @@ async def snapshot(world: World) -> dict:
             state[f"commitment {commitment.id}"] = (
                 commitment.status, commitment.version, commitment.confirmed_by,
                 commitment.confirmation_comment, [r.id for r in reports],
+            )
+    for key, round_id in world.rounds.items():
+        for found in await situation.inputs(round_id):
+            state[f"input {key} {found.party_id}"] = (
+                found.status, found.version, found.internal, found.observations,
+                sorted((v.indicator_id, v.place, v.value) for v in found.values),
             )
     for key, person in world.contacts.items():
         contact = await registry.contact(person["id"])
@@ -624,6 +757,8 @@ async def test_no_caller_sees_or_changes_what_is_not_its_own_on_any_portal_route
     objects = {
         "agreement": world.agreement_things() + NOT_ROWS,
         "commitment": world.commitment_things() + NOT_ROWS,
+        "round": world.round_things() + NOT_ROWS,
+        "picture": world.picture_things() + NOT_ROWS,
         "token": [Thing("used link", used_token), Thing("expired invitation", expired_invitation),
                   Thing("expired sign-in link", expired_sign_in),
                   Thing("unknown link", secrets.token_urlsafe(32)),
@@ -637,6 +772,8 @@ async def test_no_caller_sees_or_changes_what_is_not_its_own_on_any_portal_route
     # Methods a path does not serve, with A's objects and a missing one: 405 pages alike.
     probed = {"agreement": ["agreement P", "agreement S", "missing"],
               "commitment": ["commitment P-A", "commitment S-A", "missing"],
+              "round": ["round P", "round S", "missing"],
+              "picture": ["agreement P", "agreement S", "missing"],
               "token": ["used link", "unknown link"], "language": ["sv"]}
     assert ROUTES[-1].path == "/portal/logout"
     walk = ROUTES[:-1] + unserved() + ROUTES[-1:]

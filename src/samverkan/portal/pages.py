@@ -1,5 +1,6 @@
 """The portal's pages (Jinja, server-rendered) under /portal: sign-in by e-mailed link, the
-partner's agreements, its own commitments and its own details.
+partner's agreements, its own commitments, its inputs to the lägesbild and the joint picture,
+and its own details.
 
 Every page works without JavaScript; htmx only saves a page load on the commitment forms.
 Who is signed in comes from the portal's session cookie; without a session every page but
@@ -7,8 +8,11 @@ sign-in answers 303 to /portal/login. What is not the partner's answers the same
 as what does not exist, for every route and every id a form carries.
 """
 
+import math
 import re
+from dataclasses import dataclass, field
 from datetime import date
+from decimal import Decimal
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -36,6 +40,7 @@ from samverkan.portal.access import LinkInvalid, PortalContact
 from samverkan.registry.schemas import Language
 from samverkan.schemas import MAX_ID
 from samverkan.settings import get_settings
+from samverkan.situation.schemas import InputWrite, ValueInput
 from samverkan.web.i18n import LANGUAGE_COOKIE, choose_language, translate
 from samverkan.web.routes import switch_language
 from samverkan.web.templating import page
@@ -65,6 +70,8 @@ _NOTICES = {
     "declined": "declined_notice",
     "reported": "reported_notice",
     "saved": "saved_notice",
+    "input_saved": "input_saved_notice",
+    "input_submitted": "input_submitted_notice",
     "logged_out": "logged_out",
     "signed_out": "session_ended",
 }
@@ -108,6 +115,17 @@ def _checked_id(value: int) -> int:
     if not 1 <= value <= MAX_ID:
         raise NotFound("Sidan finns inte (not found)")
     return value
+
+
+def _query_id(request: Request, name: str) -> int | None:
+    """An optional id in the query string; one that names no row is the same 404 as a
+    missing row."""
+    value = request.query_params.get(name)
+    if value is None or value == "":
+        return None
+    if not (value.isascii() and value.isdigit() and len(value) < 12):
+        raise NotFound("Sidan finns inte (not found)")
+    return _checked_id(int(value))
 
 
 def _notice(request: Request, lang: str) -> str | None:
@@ -363,6 +381,77 @@ class PartnerPages(Controller):
                                         "note": "note_too_long"})
         return Redirect(f"/portal/commitments/{commitment_id}?done=reported", status_code=303)
 
+    # --- the lägesbild ---------------------------------------------------------------------
+
+    @get("/rounds/{round_id:int}")
+    async def round_input(self, request: Request, contact: SignedIn, round_id: Id) -> Template:
+        """The party's input to a round: a form while it may change, else what was sent."""
+        view = await service.partner_round(contact, _checked_id(round_id))
+        lang = choose_language(request, contact.language)
+        return await self._round_page(request, contact, view, stored_form(view, lang))
+
+    async def _round_page(self, request: Request, contact: PortalContact,
+                          view: service.PartnerRound, form: "InputForm", *,
+                          status_code: int = 200, problem: str | None = None) -> Template:
+        return await _page(
+            request, contact, "round.html", status_code=status_code, view=view,
+            round=view.round, agreement=view.agreement, values=form.values,
+            internal=form.internal, rows=form.rows, errors=form.errors, problem=problem,
+            today=clock.today(), current="home",
+        )
+
+    @post("/rounds/{round_id:int}")
+    async def save_round_input(self, request: Request, contact: SignedIn,
+                               round_id: Id) -> Response:
+        """Save the input as a draft ("Spara utkast"), or save and submit it ("Skicka in")."""
+        round_id = _checked_id(round_id)
+        # Checked against the partner's own rounds before the form is read: a foreign id
+        # is a 404 whatever the form holds.
+        view = await service.partner_round(contact, round_id)
+        lang = choose_language(request, contact.language)
+        form = await request.form()
+        submit = str(form.get("action", "")) == "submit"
+        typed = read_input_form(view, form, lang)
+        if not view.editable:
+            problem = "round_closed_notice" if view.closed else "input_not_editable"
+            return await self._round_page(request, contact, view, stored_form(view, lang),
+                                          status_code=409, problem=translate(lang, problem))
+        if typed.errors:
+            return await self._round_page(request, contact, view, typed, status_code=400)
+        try:
+            async with write_transaction():
+                await service.save_input(contact, round_id, typed.data, _expected(form),
+                                         submit=submit)
+        except (Conflict, InvalidInput, PreconditionFailed) as exc:
+            view = await service.partner_round(contact, round_id)
+            if isinstance(exc, InvalidInput):
+                status_code, problem = 400, "input_refused"
+            elif isinstance(exc, PreconditionFailed):
+                status_code, problem = 409, "input_changed"
+                # Pressing the button again saves what is typed over the newer version.
+                typed.values["version"] = str(view.input.version) if view.input else ""
+            else:
+                status_code = 409
+                problem = "round_closed_notice" if view.closed else "input_not_editable"
+            form_state = typed if view.editable else stored_form(view, lang)
+            return await self._round_page(request, contact, view, form_state,
+                                          status_code=status_code,
+                                          problem=translate(lang, problem))
+        done = "input_submitted" if submit else "input_saved"
+        return Redirect(f"/portal/rounds/{round_id}?done={done}", status_code=303)
+
+    @get("/agreements/{agreement_id:int}/situation")
+    async def joint_picture(self, request: Request, contact: SignedIn,
+                            agreement_id: Id) -> Template:
+        """The joint picture of a round (?round=ID; the latest by default) as the partner's
+        organisation sees it: what is shared, and its own internal inputs."""
+        agreement_id = _checked_id(agreement_id)
+        round_id = _query_id(request, "round")
+        lang = choose_language(request, contact.language)
+        view = await service.partner_picture(contact, agreement_id, round_id, lang)
+        return await _page(request, contact, "situation.html", view=view,
+                           agreement=view.agreement, picture=view.picture, current="home")
+
     @get("/profile")
     async def profile(self, request: Request, contact: SignedIn) -> Template:
         details = await service.profile(contact)
@@ -419,6 +508,146 @@ def _parse_date(text: str) -> date | None:
         return date.fromisoformat(text)
     except ValueError:
         return None
+
+
+# --- the form of a party's input -----------------------------------------------------------
+
+PLACE_MAX = 200
+OBSERVATIONS_MAX = 20_000
+# Empty place rows a form offers beyond those filled in; saving the draft offers more.
+EXTRA_PLACE_ROWS = 2
+# Place rows read per indicator: a form can carry no more (the schema's limit is far above).
+MAX_PLACE_ROWS = 100
+# ASCII digits only: int() and float() would read other scripts' digits too.
+_NUMBER = re.compile(r"^[+-]?(?:\d+(?:[.,]\d*)?|[.,]\d+)$", re.ASCII)
+_GROUPED = re.compile(r"^[+-]?\d{1,3}(?: \d{3})+(?:[.,]\d+)?$", re.ASCII)
+_ROW_FIELD = re.compile(r"^(?:place|amount)-(\d{1,10})-(\d{1,3})$", re.ASCII)
+
+
+def parse_number(text: str) -> float | None:
+    """A number as people type it: "12,5" or "12.5", "-3", "1 200"; None when empty.
+    ValueError for anything else (also "1.200,5", exponents, infinities)."""
+    cleaned = text.strip().replace("\u2212", "-")
+    for space in ("\u00a0", "\u202f"):
+        cleaned = cleaned.replace(space, " ")
+    if not cleaned:
+        return None
+    if len(cleaned) > 40 or not (_NUMBER.match(cleaned) or _GROUPED.match(cleaned)):
+        raise ValueError(text)
+    value = float(cleaned.replace(" ", "").replace(",", "."))
+    if not math.isfinite(value) or abs(value) >= 1e300:
+        raise ValueError(text)
+    return value
+
+
+def typed_number(value: float | None, lang: str) -> str:
+    """A stored value as it goes back into a field: no exponent, no grouping, the page's
+    decimal mark (so that saving again reads the same number)."""
+    if value is None:
+        return ""
+    text = format(Decimal(repr(value)), "f")
+    if "." in text:
+        text = text.rstrip("0").rstrip(".")
+    return text.replace(".", ",") if lang == "sv" else text
+
+
+@dataclass
+class InputForm:
+    """The input form as shown: the text of each field, the box, how many place rows each
+    indicator gets, the errors by field name – and, when it was read without errors, the
+    input to save."""
+
+    values: dict[str, str]
+    internal: bool
+    rows: dict[int, int]
+    errors: dict[str, str] = field(default_factory=dict)
+    data: InputWrite | None = None
+
+
+def _indicator_name(indicator, lang: str) -> str:
+    return indicator.name_en if lang == "en" else indicator.name_sv
+
+
+def stored_form(view: service.PartnerRound, lang: str) -> InputForm:
+    """The form filled in with the input as stored (empty when there is none)."""
+    current = view.input
+    values = {"observations": current.observations if current else "",
+              "version": str(current.version) if current else ""}
+    rows = {}
+    for indicator in view.indicators:
+        whole, places = view.values_of(indicator.id)
+        values[f"value-{indicator.id}"] = typed_number(whole, lang)
+        for k, (place, value) in enumerate(places):
+            values[f"place-{indicator.id}-{k}"] = place
+            values[f"amount-{indicator.id}-{k}"] = typed_number(value, lang)
+        rows[indicator.id] = len(places) + EXTRA_PLACE_ROWS
+    return InputForm(values=values, internal=bool(current and current.internal), rows=rows)
+
+
+def read_input_form(view: service.PartnerRound, form: Any, lang: str) -> InputForm:
+    """The posted form, checked field by field. Only the indicators the page shows are read:
+    any other field, such as an edited-in party or indicator, is ignored."""
+    observations = str(form.get("observations", "")).replace("\r\n", "\n")
+    values = {"observations": observations, "version": str(form.get("version", "")).strip()}
+    errors: dict[str, str] = {}
+    written: list[ValueInput] = []
+    posted: dict[int, int] = {}
+    for key in form.keys():
+        match = _ROW_FIELD.match(key)
+        if match and int(match.group(2)) < MAX_PLACE_ROWS:
+            indicator_id, row = int(match.group(1)), int(match.group(2))
+            posted[indicator_id] = max(posted.get(indicator_id, 0), row + 1)
+    rows = {}
+    for indicator in view.indicators:
+        i, name = indicator.id, _indicator_name(indicator, lang)
+        key = f"value-{i}"
+        values[key] = str(form.get(key, ""))
+        try:
+            whole = parse_number(values[key])
+        except ValueError:
+            errors[key] = translate(lang, "value_invalid", indicator=name)
+        else:
+            if whole is not None:
+                written.append(ValueInput(indicator_id=i, value=whole))
+        seen: set[str] = set()
+        filled = 0
+        for k in range(posted.get(i, 0)):
+            place_key, amount_key = f"place-{i}-{k}", f"amount-{i}-{k}"
+            values[place_key] = str(form.get(place_key, ""))
+            values[amount_key] = str(form.get(amount_key, ""))
+            place = " ".join(values[place_key].split())
+            if not place and not values[amount_key].strip():
+                continue
+            filled += 1
+            shown = place or translate(lang, "place_n", n=k + 1)
+            try:
+                amount = parse_number(values[amount_key])
+            except ValueError:
+                amount = None
+                errors[amount_key] = translate(lang, "place_value_invalid", place=shown,
+                                               indicator=name)
+            if not place:
+                errors[place_key] = translate(lang, "place_required", row=k + 1, indicator=name)
+            elif len(place) > PLACE_MAX:
+                errors[place_key] = translate(lang, "place_too_long", max=PLACE_MAX, row=k + 1,
+                                              indicator=name)
+            elif place.casefold() in seen:
+                errors[place_key] = translate(lang, "place_twice", place=place, indicator=name)
+            elif amount is None and amount_key not in errors:
+                errors[amount_key] = translate(lang, "place_value_required", place=place,
+                                               indicator=name)
+            seen.add(place.casefold())
+            if place_key not in errors and amount_key not in errors:
+                written.append(ValueInput(indicator_id=i, place=place, value=amount))
+        rows[i] = max(posted.get(i, 0), filled + EXTRA_PLACE_ROWS)
+    if len(observations) > OBSERVATIONS_MAX:
+        errors["observations"] = translate(lang, "observations_too_long", max=OBSERVATIONS_MAX)
+    internal = str(form.get("internal", "")) in ("1", "on", "true")
+    typed = InputForm(values=values, internal=internal, rows=rows, errors=errors)
+    if not errors:
+        typed.data = InputWrite(internal=internal, observations=observations.strip(),
+                                values=written)
+    return typed
 
 
 portal_router = Router(

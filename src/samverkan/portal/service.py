@@ -1,12 +1,13 @@
 """What a signed-in partner sees and does: its organisation's agreements, its own
-commitments, its reports and its own contact details.
+commitments, its reports, its inputs to the lägesbild, the joint picture as its organisation
+sees it, and its own contact details.
 
-Everything is read through the agreements and registry services. Whatever is not the
+Everything is read through the agreements, situation and registry services. Whatever is not the
 partner's – another organisation's commitment, an agreement it is no party to, a draft –
 is NotFound with the same message as an id that does not exist, so nothing leaks.
 """
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 from samverkan import clock
@@ -22,17 +23,53 @@ from samverkan.agreements.schemas import (
 )
 from samverkan.agreements.tables import AgreementStatus, CommitmentStatus
 from samverkan.db import gather_reads
-from samverkan.errors import NotFound
+from samverkan.errors import Conflict, NotFound
 from samverkan.portal.access import PortalContact
 from samverkan.registry import service as registry
 from samverkan.registry.schemas import ContactRead, ContactUpdate
+from samverkan.situation import chart
+from samverkan.situation import service as situation
+from samverkan.situation.schemas import (
+    IndicatorRead,
+    InputRead,
+    InputWrite,
+    JointPicture,
+    PictureIndicator,
+    RoundRead,
+)
+from samverkan.situation.service import Audience
+from samverkan.situation.tables import InputStatus, RoundStatus
 
 # A confirmed commitment due within this many days (or overdue) awaits a report.
 REPORT_DUE_DAYS = 14
 REPORTABLE = frozenset({CommitmentStatus.confirmed, CommitmentStatus.in_progress})
 
+# Inputs a party may still change (the situation service's rule, for the pages' wording).
+EDITABLE_INPUT = frozenset({InputStatus.draft, InputStatus.returned})
+
 AGREEMENT_NOT_FOUND = "Överenskommelsen finns inte (agreement not found)"
 COMMITMENT_NOT_FOUND = "Åtagandet finns inte (commitment not found)"
+
+
+@dataclass(frozen=True)
+class RoundTask:
+    """A lägesbild round of an agreement and where the partner's input to it stands."""
+
+    round: RoundRead
+    asked: list[int]  # the indicators the partner's party is asked for
+    input: InputRead | None
+
+    @property
+    def status(self) -> str:
+        """not_started, draft, submitted, accepted or returned."""
+        return self.input.status.value if self.input else "not_started"
+
+    @property
+    def awaiting(self) -> bool:
+        """The round is open and the party owes an input it has not sent (or must resend)."""
+        return (self.round.status == RoundStatus.open
+                and (self.input is None or self.input.status in EDITABLE_INPUT)
+                and (bool(self.asked) or self.input is not None))
 
 
 @dataclass(frozen=True)
@@ -42,6 +79,7 @@ class AgreementOverview:
     agreement: AgreementRead
     to_confirm: list[CommitmentRead]
     reports_due: list[CommitmentRead]
+    rounds_due: list[RoundTask] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -54,6 +92,8 @@ class PartnerAgreement:
     other_commitments: list[CommitmentRead]
     parties: dict[int, PartyRead]
     responsible: dict[int, ContactRead]
+    rounds: list[RoundTask] = field(default_factory=list)  # newest period first
+    indicators: dict[int, IndicatorRead] = field(default_factory=dict)  # the goals' indicators
 
     @property
     def closed(self) -> bool:
@@ -122,13 +162,29 @@ async def my_agreements(contact: PortalContact) -> list[AgreementOverview]:
         own = _own_party_ids(agreement, contact.organization_id)
         mine = sorted((c for c in agreement.commitments if c.party_id in own), key=_by_due_date)
         closed = agreement.status in CLOSED_AGREEMENT
+        rounds = [] if closed else await _round_tasks(agreement, own)
         overviews.append(AgreementOverview(
             agreement=agreement,
             to_confirm=[] if closed else [c for c in mine
                                           if c.status == CommitmentStatus.proposed],
             reports_due=[] if closed else [c for c in mine if _report_due(c, today)],
+            rounds_due=sorted((task for task in rounds if task.awaiting),
+                              key=lambda task: (task.round.deadline, task.round.id)),
         ))
     return overviews
+
+
+async def _round_tasks(agreement: AgreementRead, own: set[int]) -> list[RoundTask]:
+    """The agreement's rounds, newest period first, with the party's input to each (the
+    organisation's first party, as situation.own_party chooses it)."""
+    party_id = next(p.id for p in agreement.parties if p.id in own)
+    rounds = await situation.rounds(agreement.id)
+    inputs = await gather_reads(*(situation.input_(r.id, party_id) for r in rounds))
+    tasks = [RoundTask(round=r, input=found,
+                       asked=next((q.indicator_ids for q in r.requests if q.party_id == party_id),
+                                  []))
+             for r, found in zip(rounds, inputs, strict=True)]
+    return sorted(tasks, key=lambda task: (task.round.period_start, task.round.id), reverse=True)
 
 
 async def partner_agreement(contact: PortalContact, agreement_id: int) -> PartnerAgreement:
@@ -138,12 +194,15 @@ async def partner_agreement(contact: PortalContact, agreement_id: int) -> Partne
     contact_ids = sorted({c.responsible_contact_id for c in agreement.commitments
                           if c.responsible_contact_id})
     responsible = await registry.contacts_by_ids(contact_ids) if contact_ids else {}
+    indicator_ids = [g.indicator_id for g in agreement.goals if g.indicator_id is not None]
     return PartnerAgreement(
         agreement=agreement,
         own_commitments=[c for c in ordered if c.party_id in own],
         other_commitments=[c for c in ordered if c.party_id not in own],
         parties={p.id: p for p in agreement.parties},
         responsible=responsible,
+        rounds=await _round_tasks(agreement, own),
+        indicators=await situation.indicators_by_ids(indicator_ids) if indicator_ids else {},
     )
 
 
@@ -194,6 +253,136 @@ async def report(contact: PortalContact, commitment_id: int,
                  data: ProgressReportCreate) -> ProgressReportRead:
     return await agreements.report_progress(contact.actor, commitment_id,
                                             contact.organization_id, data)
+
+
+# --- the lägesbild: the party's input to a round, the joint picture ----------------------
+
+
+@dataclass(frozen=True)
+class PartnerRound:
+    """A round as the partner's party answers it: what it is asked for and its input."""
+
+    round: RoundRead
+    agreement: AgreementRead
+    party: PartyRead
+    indicators: list[IndicatorRead]  # asked for (in the round's order), then any other given
+    input: InputRead | None
+
+    @property
+    def closed(self) -> bool:
+        """Nothing can be changed: the round is closed or the agreement has ended."""
+        return (self.round.status == RoundStatus.closed
+                or self.agreement.status in CLOSED_AGREEMENT)
+
+    @property
+    def editable(self) -> bool:
+        return not self.closed and (self.input is None or self.input.status in EDITABLE_INPUT)
+
+    @property
+    def status(self) -> str:
+        return self.input.status.value if self.input else "not_started"
+
+    def values_of(self, indicator_id: int) -> tuple[float | None, list[tuple[str, float]]]:
+        """The input's value for the whole area and its (place, value) pairs, by place."""
+        values = [v for v in (self.input.values if self.input else [])
+                  if v.indicator_id == indicator_id]
+        whole = next((v.value for v in values if not v.place), None)
+        return whole, sorted(((v.place, v.value) for v in values if v.place),
+                             key=lambda pair: pair[0].casefold())
+
+
+async def partner_round(contact: PortalContact, round_id: int) -> PartnerRound:
+    """A round of an agreement the organisation is a party of (past its draft); NotFound,
+    as for an id that does not exist, for every other round."""
+    round_read, party_id = await situation.own_party(round_id, contact.organization_id)
+    agreement, current = await gather_reads(agreements.agreement(round_read.agreement_id),
+                                            situation.input_(round_id, party_id))
+    asked = next((q.indicator_ids for q in round_read.requests if q.party_id == party_id), [])
+    given = [v.indicator_id for v in (current.values if current else [])]
+    ordered = list(dict.fromkeys([*asked, *given]))
+    catalogue = await situation.indicators_by_ids(ordered)
+    return PartnerRound(
+        round=round_read, agreement=agreement,
+        party=next(p for p in agreement.parties if p.id == party_id),
+        indicators=[catalogue[i] for i in ordered if i in catalogue], input=current,
+    )
+
+
+async def save_input(contact: PortalContact, round_id: int, data: InputWrite,
+                     expected: int | None, *, submit: bool) -> InputRead:
+    """Save the party's input as a draft and, when asked, submit it: both or neither (the
+    caller owns the transaction)."""
+    view = await partner_round(contact, round_id)
+    if view.agreement.status in CLOSED_AGREEMENT:
+        raise Conflict("Överenskommelsen är avslutad (the agreement has ended)", field="status")
+    saved = await situation.save_input(contact.actor, round_id, view.party.id, data, expected)
+    if submit:
+        saved = await situation.submit_input(contact.actor, round_id, view.party.id,
+                                             saved.version)
+    return saved
+
+
+@dataclass(frozen=True)
+class PictureBlock:
+    """One indicator of the joint picture with its trend chart and the chart in words."""
+
+    block: PictureIndicator
+    svg: str
+    text: str
+
+
+@dataclass(frozen=True)
+class PartnerPicture:
+    agreement: AgreementRead
+    rounds: list[RoundRead]  # every round of the agreement, newest period first
+    picture: JointPicture | None  # None: no round yet
+    blocks: list[PictureBlock]
+    own_party_ids: frozenset[int]
+
+    def indicator_name(self, indicator_id: int, language: str) -> str:
+        for block in self.blocks:
+            if block.block.indicator.id == indicator_id:
+                indicator = block.block.indicator
+                return indicator.name_en if language == "en" else indicator.name_sv
+        return str(indicator_id)
+
+
+def _chart(block: PictureIndicator, language: str) -> PictureBlock:
+    indicator = block.indicator
+    name = indicator.name_en if language == "en" else indicator.name_sv
+    series = [
+        chart.Series(name=f"{row.organization} – {row.place}" if row.place else row.organization,
+                     points=[chart.Point(label=h.period, value=h.value) for h in row.history])
+        for row in block.rows
+    ]
+    goal = next((g for g in block.goals if g.baseline is not None or g.target is not None), None)
+    baseline, target = (goal.baseline, goal.target) if goal else (None, None)
+    return PictureBlock(
+        block=block,
+        svg=chart.trend_svg(name, indicator.unit, series, baseline=baseline, target=target,
+                            higher_is_better=indicator.higher_is_better, language=language,
+                            chart_id=f"chart-{indicator.id}"),
+        text=chart.trend_text(name, indicator.unit, series, baseline=baseline, target=target,
+                              language=language, higher_is_better=indicator.higher_is_better),
+    )
+
+
+async def partner_picture(contact: PortalContact, agreement_id: int, round_id: int | None,
+                          language: str) -> PartnerPicture:
+    """The joint picture of a round (the latest when none is named) as the organisation's
+    parties see it: shared inputs, and their own internal ones. A round of another agreement
+    is NotFound."""
+    agreement = await visible_agreement(contact, agreement_id)
+    own = frozenset(_own_party_ids(agreement, contact.organization_id))
+    rounds = sorted(await situation.rounds(agreement_id),
+                    key=lambda r: (r.period_start, r.id), reverse=True)
+    picture = None
+    if rounds or round_id is not None:
+        picture = await situation.joint_picture(agreement_id, round_id, Audience(own))
+    return PartnerPicture(
+        agreement=agreement, rounds=rounds, picture=picture, own_party_ids=own,
+        blocks=[_chart(block, language) for block in picture.indicators] if picture else [],
+    )
 
 
 # --- the contact's own details -------------------------------------------------------------
