@@ -1,13 +1,21 @@
-"""What the benchmarks share: describing the machine, and preparing a database the way the
-service itself does (migrations, then the reference geography)."""
+"""What the benchmarks share: describing the machine, preparing a database the way the
+service itself does (migrations, then the reference geography), and the HTTP load generator."""
 
+import asyncio
 import contextlib
 import io
+import math
+import multiprocessing
 import os
 import platform
+import random
+import socket
 import subprocess
 import sys
+import time
 from importlib import metadata
+
+HOST = "127.0.0.1"
 
 
 def machine(packages: tuple[str, ...]) -> dict:
@@ -46,3 +54,146 @@ async def migrate_and_reference_data() -> None:
 
     async with write_transaction():
         await seed_reference_data()
+
+
+def postgres_version(url: str) -> str:
+    import asyncpg
+
+    async def version() -> str:
+        conn = await asyncpg.connect(url)
+        try:
+            return await conn.fetchval("SHOW server_version")
+        finally:
+            await conn.close()
+
+    return asyncio.run(version())
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind((HOST, 0))
+        return s.getsockname()[1]
+
+
+# --- load generator (runs in a child process) ---------------------------------------------
+#
+# measure({"port", "clients", "duration", "token", "paths", "seed"}): `clients` closed-loop
+# clients, each on one keep-alive HTTP/1.1 connection, send GET requests for paths drawn
+# uniformly at random from `paths` with a bearer token, each as soon as the last is answered.
+
+
+def _request(path: str, token: str) -> bytes:
+    return (
+        f"GET {path} HTTP/1.1\r\nHost: {HOST}\r\nAuthorization: Bearer {token}\r\n"
+        "Accept: application/json\r\n\r\n"
+    ).encode()
+
+
+async def _read_response(reader: asyncio.StreamReader) -> int:
+    """Read one HTTP/1.1 response; return its status code."""
+    head = await reader.readuntil(b"\r\n\r\n")
+    status = int(head[9:12])
+    lower = head.lower()
+    at = lower.find(b"\r\ncontent-length:")
+    if at >= 0:
+        end = lower.index(b"\r\n", at + 2)
+        await reader.readexactly(int(lower[at + 17 : end]))
+    elif b"transfer-encoding: chunked" in lower:
+        while True:
+            size = int((await reader.readuntil(b"\r\n")).split(b";")[0], 16)
+            await reader.readexactly(size + 2)
+            if size == 0:
+                break
+    return status
+
+
+async def _load(params: dict) -> dict:
+    port, clients, duration = params["port"], params["clients"], params["duration"]
+    requests = [_request(path, params["token"]) for path in params["paths"]]
+    rng = random.Random(params["seed"])
+    latencies: list[float] = []
+    statuses: dict[int, int] = {}
+    failures = 0
+    go = asyncio.Event()
+    clock = time.perf_counter
+    deadline = 0.0
+
+    def next_request() -> bytes:
+        return requests[0] if len(requests) == 1 else rng.choice(requests)
+
+    async def client() -> None:
+        nonlocal failures
+        reader, writer = await asyncio.open_connection(HOST, port)
+        await go.wait()
+        while True:
+            started = clock()
+            if started >= deadline:
+                break
+            try:
+                writer.write(next_request())
+                status = await _read_response(reader)
+            except (asyncio.IncompleteReadError, ConnectionError):
+                failures += 1
+                writer.close()
+                reader, writer = await asyncio.open_connection(HOST, port)
+                continue
+            finished = clock()
+            if finished <= deadline:  # a request still open at the deadline is not counted
+                latencies.append(finished - started)
+                statuses[status] = statuses.get(status, 0) + 1
+        writer.close()
+
+    tasks = [asyncio.create_task(client()) for _ in range(clients)]
+    await asyncio.sleep(0.2)  # let every client connect before the clock starts
+    begun = clock()
+    deadline = begun + duration
+    go.set()
+    await asyncio.gather(*tasks)
+    latencies.sort()
+    ok = statuses.get(200, 0)
+
+    def pct(p: float) -> float:
+        if not latencies:
+            return float("nan")
+        rank = max(1, math.ceil(p / 100 * len(latencies)))  # nearest-rank percentile
+        return latencies[rank - 1] * 1000
+
+    return {
+        "requests": len(latencies),
+        "ok": ok,
+        "errors": len(latencies) - ok + failures,
+        "statuses": {str(k): v for k, v in statuses.items()},
+        "duration_s": duration,
+        "rps": ok / duration,
+        "p50_ms": pct(50),
+        "p95_ms": pct(95),
+        "p99_ms": pct(99),
+        "max_ms": latencies[-1] * 1000 if latencies else float("nan"),
+    }
+
+
+def _load_process(pipe, params: dict) -> None:
+    try:
+        import uvloop
+
+        uvloop.install()
+    except ImportError:
+        pass
+    pipe.send(asyncio.run(_load(params)))
+    pipe.close()
+
+
+def measure(params: dict) -> dict:
+    """One load run in a fresh process, so the generator never shares an interpreter."""
+    context = multiprocessing.get_context("spawn")
+    receiver, sender = context.Pipe(duplex=False)
+    process = context.Process(target=_load_process, args=(sender, params), daemon=True)
+    process.start()
+    sender.close()  # so recv() sees EOF if the child dies without answering
+    try:
+        result = receiver.recv()
+    except EOFError:
+        raise SystemExit(f"the load generator failed (exit code {process.exitcode})") from None
+    finally:
+        process.join()
+    return result

@@ -13,13 +13,9 @@ bench/results/latest.json (git-ignored). docs/performance.md has the method and 
 """
 
 import argparse
-import asyncio
 import json
-import math
-import multiprocessing
 import os
 import random
-import socket
 import statistics
 import subprocess
 import sys
@@ -27,12 +23,12 @@ import time
 from datetime import UTC, datetime
 from pathlib import Path
 
+from common import HOST, free_port, measure, postgres_version
 from common import machine as describe_machine
 
 BENCH = Path(__file__).resolve().parent
 ROOT = BENCH.parent
 RESULTS = BENCH / "results" / "latest.json"
-HOST = "127.0.0.1"
 TARGETS = ("real", "baseline")
 ROUTES = {
     "list": "GET /api/agreements?limit=50",
@@ -42,137 +38,7 @@ P95_LIMIT_MS = 50.0
 MIN_RATIO = 0.5
 
 
-# --- load generator (runs in a child process) ---------------------------------------------
-
-
-def _request(path: str, token: str) -> bytes:
-    return (
-        f"GET {path} HTTP/1.1\r\nHost: {HOST}\r\nAuthorization: Bearer {token}\r\n"
-        "Accept: application/json\r\n\r\n"
-    ).encode()
-
-
-async def _read_response(reader: asyncio.StreamReader) -> int:
-    """Read one HTTP/1.1 response; return its status code."""
-    head = await reader.readuntil(b"\r\n\r\n")
-    status = int(head[9:12])
-    lower = head.lower()
-    at = lower.find(b"\r\ncontent-length:")
-    if at >= 0:
-        end = lower.index(b"\r\n", at + 2)
-        await reader.readexactly(int(lower[at + 17 : end]))
-    elif b"transfer-encoding: chunked" in lower:
-        while True:
-            size = int((await reader.readuntil(b"\r\n")).split(b";")[0], 16)
-            await reader.readexactly(size + 2)
-            if size == 0:
-                break
-    return status
-
-
-async def _load(params: dict) -> dict:
-    port, clients, duration = params["port"], params["clients"], params["duration"]
-    token, route = params["token"], params["route"]
-    low, high = params["ids"]
-    rng = random.Random(params["seed"])
-    list_request = _request("/api/agreements?limit=50", token)
-    latencies: list[float] = []
-    statuses: dict[int, int] = {}
-    failures = 0
-    go = asyncio.Event()
-    clock = time.perf_counter
-    deadline = 0.0
-
-    def next_request() -> bytes:
-        if route == "list":
-            return list_request
-        return _request(f"/api/agreements/{rng.randint(low, high)}", token)
-
-    async def client() -> None:
-        nonlocal failures
-        reader, writer = await asyncio.open_connection(HOST, port)
-        await go.wait()
-        while True:
-            started = clock()
-            if started >= deadline:
-                break
-            try:
-                writer.write(next_request())
-                status = await _read_response(reader)
-            except (asyncio.IncompleteReadError, ConnectionError):
-                failures += 1
-                writer.close()
-                reader, writer = await asyncio.open_connection(HOST, port)
-                continue
-            finished = clock()
-            if finished <= deadline:  # a request still open at the deadline is not counted
-                latencies.append(finished - started)
-                statuses[status] = statuses.get(status, 0) + 1
-        writer.close()
-
-    tasks = [asyncio.create_task(client()) for _ in range(clients)]
-    await asyncio.sleep(0.2)  # let every client connect before the clock starts
-    begun = clock()
-    deadline = begun + duration
-    go.set()
-    await asyncio.gather(*tasks)
-    latencies.sort()
-    ok = statuses.get(200, 0)
-
-    def pct(p: float) -> float:
-        if not latencies:
-            return float("nan")
-        rank = max(1, math.ceil(p / 100 * len(latencies)))  # nearest-rank percentile
-        return latencies[rank - 1] * 1000
-
-    return {
-        "requests": len(latencies),
-        "ok": ok,
-        "errors": len(latencies) - ok + failures,
-        "statuses": {str(k): v for k, v in statuses.items()},
-        "duration_s": duration,
-        "rps": ok / duration,
-        "p50_ms": pct(50),
-        "p95_ms": pct(95),
-        "p99_ms": pct(99),
-        "max_ms": latencies[-1] * 1000 if latencies else float("nan"),
-    }
-
-
-def _load_process(pipe, params: dict) -> None:
-    try:
-        import uvloop
-
-        uvloop.install()
-    except ImportError:
-        pass
-    pipe.send(asyncio.run(_load(params)))
-    pipe.close()
-
-
-def measure(params: dict) -> dict:
-    """One load run in a fresh process, so the generator never shares an interpreter."""
-    context = multiprocessing.get_context("spawn")
-    receiver, sender = context.Pipe(duplex=False)
-    process = context.Process(target=_load_process, args=(sender, params), daemon=True)
-    process.start()
-    sender.close()  # so recv() sees EOF if the child dies without answering
-    try:
-        result = receiver.recv()
-    except EOFError:
-        raise SystemExit(f"the load generator failed (exit code {process.exitcode})") from None
-    finally:
-        process.join()
-    return result
-
-
 # --- servers ------------------------------------------------------------------------------
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind((HOST, 0))
-        return s.getsockname()[1]
 
 
 def start_server(name: str, app: str, port: int, env: dict, extra: list[str]) -> subprocess.Popen:
@@ -232,19 +98,6 @@ def check_same_answers(ports: dict, token: str, ids: list[int]) -> None:
 
 def machine() -> dict:
     return describe_machine(("litestar", "piccolo", "asyncpg", "pydantic", "msgspec", "uvicorn", "uvloop"))
-
-
-def postgres_version(url: str) -> str:
-    import asyncpg
-
-    async def version() -> str:
-        conn = await asyncpg.connect(url)
-        try:
-            return await conn.fetchval("SHOW server_version")
-        finally:
-            await conn.close()
-
-    return asyncio.run(version())
 
 
 def summarise(rounds: list[dict]) -> dict:
@@ -330,9 +183,12 @@ def main() -> None:
         print(f"both targets answer the same JSON; real on :{ports['real']}, "
               f"baseline on :{ports['baseline']}", file=sys.stderr)
 
+        paths = {"list": ["/api/agreements?limit=50"],
+                 "detail": [f"/api/agreements/{i}" for i in range(ids[0], ids[1] + 1)]}
+
         def params(target: str, route: str, duration: float, seed: int) -> dict:
             return {"port": ports[target], "clients": args.clients, "duration": duration,
-                    "token": token, "route": route, "ids": ids, "seed": seed}
+                    "token": token, "paths": paths[route], "seed": seed}
 
         for route in ROUTES:
             for target in TARGETS:
