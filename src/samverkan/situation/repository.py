@@ -1,8 +1,9 @@
 """Every query of the lägesbild."""
 
 from datetime import date, datetime
+from enum import Enum
 
-from samverkan.db import update_versioned
+from samverkan.db import read_pool, update_versioned
 from samverkan.situation.tables import (
     Indicator,
     InputValue,
@@ -28,6 +29,23 @@ _INPUT = (
     SituationInput.return_comment, SituationInput.submitted_at, SituationInput.submitted_by,
     SituationInput.reviewed_at, SituationInput.reviewed_by, SituationInput.version,
 )
+
+
+# The joint picture's reads (rounds_of, inputs_of, values_of) on PostgreSQL, outside a
+# transaction: hand-written SQL straight on the pool (db.read_pool), giving the same dicts in
+# the same order as the Piccolo queries SQLite and transactions keep. Piccolo's query building
+# and row conversion were about a fifth of the picture's time (docs/performance.md, issue 6).
+
+
+def _select_list(columns) -> str:
+    """The columns as Piccolo selects them (with their aliases), for hand-written SQL."""
+    return ", ".join(f'"{c._meta.db_column_name}" AS "{c._alias or c._meta.name}"'
+                     for c in columns)
+
+
+_ROUNDS_SQL = (f"SELECT {_select_list(_ROUND)} FROM situation_round WHERE agreement_id = $1"
+               " AND ($2::text IS NULL OR period_kind = $2)"
+               " AND ($3::date IS NULL OR period_start <= $3) ORDER BY period_start")
 
 
 # --- indicators ----------------------------------------------------------------------------
@@ -72,6 +90,10 @@ async def round_(round_id: int) -> dict | None:
 
 async def rounds_of(agreement_id: int, kind: str | None = None,
                     until: date | None = None) -> list[dict]:
+    pool = read_pool()
+    if pool is not None:
+        return [dict(row) for row in await pool.fetch(
+            _ROUNDS_SQL, agreement_id, kind.value if isinstance(kind, Enum) else kind, until)]
     where = SituationRound.agreement_id == agreement_id
     if kind is not None:
         where &= SituationRound.period_kind == kind
@@ -136,9 +158,18 @@ async def input_of(round_id: int, party_id: int) -> dict | None:
     ).first()
 
 
+_INPUTS_SQL = (f"SELECT {_select_list(_INPUT)} FROM situation_input "
+               "WHERE round = ANY($1::integer[]) ORDER BY id")
+_VALUES_SQL = ('SELECT input AS input_id, indicator AS indicator_id, place, value '
+               "FROM input_value WHERE input = ANY($1::integer[]) ORDER BY id")
+
+
 async def inputs_of(round_ids: list[int]) -> list[dict]:
     if not round_ids:
         return []
+    pool = read_pool()
+    if pool is not None:
+        return [dict(row) for row in await pool.fetch(_INPUTS_SQL, round_ids)]
     return await SituationInput.select(*_INPUT).where(
         SituationInput.round.is_in(round_ids)
     ).order_by(SituationInput.id)
@@ -183,6 +214,9 @@ async def upsert_values(input_id: int, values: list[dict]) -> None:
 async def values_of(input_ids: list[int]) -> list[dict]:
     if not input_ids:
         return []
+    pool = read_pool()
+    if pool is not None:
+        return [dict(row) for row in await pool.fetch(_VALUES_SQL, input_ids)]
     return await InputValue.select(
         InputValue.input.as_alias("input_id"), InputValue.indicator.as_alias("indicator_id"),
         InputValue.place, InputValue.value,

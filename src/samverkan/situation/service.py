@@ -15,22 +15,17 @@ from samverkan.agreements import service as agreements
 from samverkan.agreements.lifecycle import AGREEMENT_STATUS_SV, LIVE_AGREEMENT
 from samverkan.agreements.schemas import AgreementRead
 from samverkan.audit import service as audit
+from samverkan.db import gather_reads
 from samverkan.errors import Conflict, InvalidInput, NotFound, require_version, stale
 from samverkan.situation import catalogue, repository
 from samverkan.situation.periods import Period, parse_period, period_code
 from samverkan.situation.schemas import (
     GoalDistance,
-    GoalRef,
     IndicatorCreate,
     IndicatorRead,
     InputRead,
     InputWrite,
     JointPicture,
-    Missing,
-    Observation,
-    PeriodValue,
-    PictureIndicator,
-    PictureRow,
     RoundCreate,
     RoundRead,
     RoundRequestRead,
@@ -373,8 +368,14 @@ async def joint_picture(agreement_id: int, round_id: int | None = None,
     """Every indicator across parties for the round's period (the latest round when none is
     named), with the earlier periods of the same kind, the change since the previous period
     and the distance to the goals that use the indicator; observations; what is missing."""
-    agreement = await agreements.agreement(agreement_id)
-    all_rounds = await repository.rounds_of(agreement_id)
+    # The agreement as GET /api/agreements/{id} reads it: on PostgreSQL a few prepared
+    # statements on one connection (issue 2's hot path), about a tenth of the cost of
+    # agreements.agreement() with its ten Piccolo queries (docs/performance.md, issue 6).
+    (found, _), all_rounds = await gather_reads(
+        agreements.agreement_response(agreement_id), repository.rounds_of(agreement_id)
+    )
+    agreement = (found if isinstance(found, AgreementRead)
+                 else AgreementRead.model_validate_json(found))
     if round_id is None:
         if not all_rounds:
             raise NotFound("Överenskommelsen har ingen lägesbild ännu (no rounds yet)")
@@ -385,35 +386,51 @@ async def joint_picture(agreement_id: int, round_id: int | None = None,
             raise NotFound(ROUND_NOT_FOUND)
     series_rows = [r for r in all_rounds if r["period_kind"] == current_row["period_kind"]
                    and r["period_start"] <= current_row["period_start"]]
-    rounds_read = await _round_reads(series_rows)
-    current = next(r for r in rounds_read if r.id == current_row["id"])
-    return await _picture(agreement, current, rounds_read, audience)
+    # Only the current round's requests matter; the earlier rounds give their period.
+    current = (await _round_reads([current_row]))[0]
+    return await _picture(agreement, current, series_rows, audience)
 
 
-async def _picture(agreement: AgreementRead, current: RoundRead, series: list[RoundRead],
+async def _picture(agreement: AgreementRead, current: RoundRead, series: list[dict],
                    audience: Audience) -> JointPicture:
-    periods = [r.period for r in series]
-    period_of_round = {r.id: r.period for r in series}
+    """The picture of current (a RoundRead) over series (round rows, oldest first, current
+    last). Built as plain dicts and validated once at the end, in pydantic-core, rather than
+    as some 1,500 models constructed one by one (70 rows × 16 periods in the benchmark)."""
+    periods = [period_code(r["period_kind"], r["period_start"]) for r in series]
+    period_of_round = {r["id"]: period for r, period in zip(series, periods, strict=True)}
     organizations = {p.id: p.organization.name for p in agreement.parties}
-    input_rows = await repository.inputs_of([r.id for r in series])
+    position = {party_id: n for n, party_id in enumerate(organizations)}
+    input_rows = await repository.inputs_of([r["id"] for r in series])
     counted = {row["id"]: row for row in input_rows
                if row["status"] in COUNTED and audience.sees(row["party_id"], row["internal"])}
-    values = await repository.values_of(list(counted))
+    requested = {(request.party_id, indicator_id) for request in current.requests
+                 for indicator_id in request.indicator_ids}
+    values, catalogue_read = await gather_reads(
+        repository.values_of(list(counted)),
+        # Requested indicators and those with values: one query when, as usual, the values
+        # are of requested indicators; the others are read below.
+        indicators_by_ids([i for _, i in requested]),
+    )
     # (indicator, party, place) -> period -> value
     cells: dict[tuple[int, int, str], dict[str, float]] = defaultdict(dict)
     internal_cell: dict[tuple[int, int, str], bool] = {}
     for value in values:
         row = counted[value["input_id"]]
         key = (value["indicator_id"], row["party_id"], value["place"])
-        period = period_of_round[row["round_id"]]
-        cells[key][period] = value["value"]
+        cells[key][period_of_round[row["round_id"]]] = value["value"]
         if row["round_id"] == current.id:
             internal_cell[key] = row["internal"]
-    requested = {(party_id, indicator_id) for request in current.requests
-                 for party_id, indicator_id in
-                 ((request.party_id, i) for i in request.indicator_ids)}
+    # indicator -> its keys in the current period, and the requested whole-area keys
+    keys_of: dict[int, set[tuple[int, int, str]]] = defaultdict(set)
+    for key, history in cells.items():
+        if current.period in history:
+            keys_of[key[0]].add(key)
+    for party_id, indicator_id in requested:
+        keys_of[indicator_id].add((indicator_id, party_id, ""))
     indicator_ids = sorted({k[0] for k in cells} | {i for _, i in requested})
-    catalogue_read = await indicators_by_ids(indicator_ids)
+    unread = [i for i in indicator_ids if i not in catalogue_read]
+    if unread:
+        catalogue_read.update(await indicators_by_ids(unread))
     goals = defaultdict(list)
     for goal in agreement.goals:
         if goal.indicator_id is not None:
@@ -421,35 +438,34 @@ async def _picture(agreement: AgreementRead, current: RoundRead, series: list[Ro
     previous_period = Period(current.period_start, current.period_kind).previous().code
     result = []
     for indicator_id in indicator_ids:
-        keys = sorted(
-            {k for k in cells if k[0] == indicator_id and current.period in cells[k]}
-            | {(indicator_id, p, "") for p, i in requested if i == indicator_id},
-            key=lambda k: (list(organizations).index(k[1]) if k[1] in organizations else 0, k[2]),
-        )
+        keys = sorted(keys_of.get(indicator_id, ()),
+                      key=lambda k: (position.get(k[1], 0), k[2]))
+        its_goals = goals[indicator_id]
         rows = []
         for key in keys:
             history = cells.get(key, {})
             value = history.get(current.period)
             previous = history.get(previous_period)
-            rows.append(PictureRow(
-                indicator_id=indicator_id, party_id=key[1],
-                organization=organizations.get(key[1], ""), place=key[2], value=value,
-                previous=previous,
-                change=value - previous if value is not None and previous is not None else None,
-                internal=internal_cell.get(key, False),
-                history=[PeriodValue(period=p, value=history.get(p)) for p in periods],
-                distances=[_distance(value, g) for g in goals[indicator_id]] if not key[2] else [],
-            ))
-        result.append(PictureIndicator(
-            indicator=catalogue_read[indicator_id],
-            goals=[GoalRef(goal_id=g.id, title=g.title, baseline=g.baseline, target=g.target)
-                   for g in goals[indicator_id]],
-            rows=rows,
-        ))
+            rows.append({
+                "indicator_id": indicator_id, "party_id": key[1],
+                "organization": organizations.get(key[1], ""), "place": key[2], "value": value,
+                "previous": previous,
+                "change": value - previous if value is not None and previous is not None
+                else None,
+                "internal": internal_cell.get(key, False),
+                "history": [{"period": p, "value": history.get(p)} for p in periods],
+                "distances": [_distance(value, g) for g in its_goals] if not key[2] else [],
+            })
+        result.append({
+            "indicator": catalogue_read[indicator_id],
+            "goals": [{"goal_id": g.id, "title": g.title, "baseline": g.baseline,
+                       "target": g.target} for g in its_goals],
+            "rows": rows,
+        })
     current_inputs = {row["party_id"]: row for row in input_rows if row["round_id"] == current.id}
     observations = [
-        Observation(party_id=row["party_id"], organization=organizations.get(row["party_id"], ""),
-                    status=row["status"], internal=row["internal"], text=row["observations"])
+        {"party_id": row["party_id"], "organization": organizations.get(row["party_id"], ""),
+         "status": row["status"], "internal": row["internal"], "text": row["observations"]}
         for row in current_inputs.values()
         if row["id"] in counted and row["observations"].strip()
     ]
@@ -464,11 +480,13 @@ async def _picture(agreement: AgreementRead, current: RoundRead, series: list[Ro
             # What an internal input holds is not shown, and neither is what it lacks.
             lacking = []
         if lacking:
-            missing.append(Missing(party_id=request.party_id,
-                                   organization=organizations.get(request.party_id, ""),
-                                   indicator_ids=lacking, submitted=submitted))
-    return JointPicture(agreement_id=agreement.id, round=current, periods=periods,
-                        indicators=result, observations=observations, missing=missing)
+            missing.append({"party_id": request.party_id,
+                            "organization": organizations.get(request.party_id, ""),
+                            "indicator_ids": lacking, "submitted": submitted})
+    return JointPicture.model_validate({
+        "agreement_id": agreement.id, "round": current, "periods": periods,
+        "indicators": result, "observations": observations, "missing": missing,
+    })
 
 
 # --- what the deadline reminders ask (reminder_rules.py) ---------------------------------
