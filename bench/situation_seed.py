@@ -365,8 +365,9 @@ def main() -> None:
     parser.add_argument("--others", type=int, default=200,
                         help="further agreements with a copy of the lägesbild")
     args = parser.parse_args()
-    os.environ.update(environment(args.database_url, os.environ.get(
-        "SAMVERKAN_DATA_DIR", tempfile.mkdtemp(prefix="samverkan-bench-"))))
+    data_dir = (os.environ.get("SAMVERKAN_DATA_DIR")
+                or tempfile.mkdtemp(prefix="samverkan-bench-"))
+    os.environ.update(environment(args.database_url, data_dir))
     print(json.dumps(asyncio.run(seed(args.database_url, args.others))))
 
 
