@@ -365,8 +365,8 @@ def _distance(value: float | None, goal) -> GoalDistance:
 
 async def joint_picture(agreement_id: int, round_id: int | None = None,
                         audience: Audience = COORDINATORS) -> JointPicture:
-    """Every indicator across parties for the round's period (the latest round when none is
-    named), with the earlier periods of the same kind, the change since the previous period
+    """Every indicator across parties for the round's period (when none is named, the latest
+    round with a submitted or accepted input, else the latest round), with the earlier periods of the same kind, the change since the previous period
     and the distance to the goals that use the indicator; observations; what is missing."""
     # The agreement as GET /api/agreements/{id} reads it: on PostgreSQL a few prepared
     # statements on one connection (issue 2's hot path), about a tenth of the cost of
@@ -379,7 +379,12 @@ async def joint_picture(agreement_id: int, round_id: int | None = None,
     if round_id is None:
         if not all_rounds:
             raise NotFound("Överenskommelsen har ingen lägesbild ännu (no rounds yet)")
-        current_row = max(all_rounds, key=lambda r: (r["period_start"], r["id"]))
+        # The latest period the parties have reported on; an open round nobody has answered
+        # yet would be a picture of blanks.
+        reported = {row["round_id"] for row in await repository.inputs_of(
+            [r["id"] for r in all_rounds]) if row["status"] in COUNTED}
+        current_row = max([r for r in all_rounds if r["id"] in reported] or all_rounds,
+                          key=lambda r: (r["period_start"], r["id"]))
     else:
         current_row = next((r for r in all_rounds if r["id"] == round_id), None)
         if current_row is None:
@@ -403,8 +408,12 @@ async def _picture(agreement: AgreementRead, current: RoundRead, series: list[di
     input_rows = await repository.inputs_of([r["id"] for r in series])
     counted = {row["id"]: row for row in input_rows
                if row["status"] in COUNTED and audience.sees(row["party_id"], row["internal"])}
+    # A party whose input is internal and not for this audience: nothing of it is shown, not
+    # even empty rows for what it was asked, which would read as "not delivered".
+    unseen = {row["party_id"] for row in input_rows if row["round_id"] == current.id
+              and row["status"] in COUNTED and not audience.sees(row["party_id"], row["internal"])}
     requested = {(request.party_id, indicator_id) for request in current.requests
-                 for indicator_id in request.indicator_ids}
+                 for indicator_id in request.indicator_ids if request.party_id not in unseen}
     values, catalogue_read = await gather_reads(
         repository.values_of(list(counted)),
         # Requested indicators and those with values: one query when, as usual, the values
