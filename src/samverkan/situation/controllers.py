@@ -2,10 +2,10 @@
 
 import csv
 import io
-from typing import Annotated, Literal
+from typing import Annotated
 
 from litestar import Controller, Request, Response, get, post, put
-from litestar.params import HeaderParameter, JSONBody, QueryParameter
+from litestar.params import JSONBody, QueryParameter
 
 from samverkan.accounts.service import CurrentUser
 from samverkan.db import write_transaction
@@ -164,24 +164,12 @@ class RoundController(Controller):
     async def round_document(
         self,
         round_id: PathId,
-        lang: Annotated[
-            Literal["sv", "en"], QueryParameter(description="sv (default) or en")
-        ] = "sv",
-        variant: Annotated[
-            Literal["a3b", "ua"],
-            QueryParameter(description="a3b: PDF/A-3b for the archive (default); "
-                                       "ua: tagged PDF/UA-1 for screen readers"),
-        ] = "a3b",
-        if_none_match: Annotated[
-            str | None, HeaderParameter(name="If-None-Match", required=False)
-        ] = None,
+        lang: document_controllers.Lang = "sv",
+        variant: document_controllers.Variant = "a3b",
+        if_none_match: document_controllers.IfNoneMatch = None,
     ) -> Response[bytes]:
         """The round printed on its own: a cover with the agreement, then the round's joint
         picture as shared with every party (internal inputs left out), its JSON attached."""
-        document = await documents.describe_round(round_id, lang, variant)
-        headers = {"ETag": document.etag, "Cache-Control": document_controllers.CACHE_CONTROL}
-        if document_controllers.matches(if_none_match, document.etag):
-            return Response(b"", status_code=304, headers=headers)
-        body = await documents.pdf(document)
-        headers["Content-Disposition"] = f'inline; filename="{document.filename}"'
-        return Response(body, media_type="application/pdf", headers=headers)
+        return await document_controllers.pdf_response(
+            await documents.describe_round(round_id, lang, variant), if_none_match
+        )
