@@ -366,8 +366,9 @@ def _distance(value: float | None, goal) -> GoalDistance:
 async def joint_picture(agreement_id: int, round_id: int | None = None,
                         audience: Audience = COORDINATORS) -> JointPicture:
     """Every indicator across parties for the round's period (when none is named, the latest
-    round with a submitted or accepted input, else the latest round), with the earlier periods of the same kind, the change since the previous period
-    and the distance to the goals that use the indicator; observations; what is missing."""
+    round with a submitted or accepted input, else the latest round), with the earlier
+    periods of the same kind, the change since the previous period and the distance to the
+    goals that use the indicator; observations; what is missing."""
     # The agreement as GET /api/agreements/{id} reads it: on PostgreSQL a few prepared
     # statements on one connection (issue 2's hot path), about a tenth of the cost of
     # agreements.agreement() with its ten Piccolo queries (docs/performance.md, issue 6).
@@ -376,13 +377,14 @@ async def joint_picture(agreement_id: int, round_id: int | None = None,
     )
     agreement = (found if isinstance(found, AgreementRead)
                  else AgreementRead.model_validate_json(found))
+    # Every round's inputs in one read: they choose the default round and make the picture.
+    all_inputs = await repository.inputs_of([r["id"] for r in all_rounds])
     if round_id is None:
         if not all_rounds:
             raise NotFound("Överenskommelsen har ingen lägesbild ännu (no rounds yet)")
         # The latest period the parties have reported on; an open round nobody has answered
         # yet would be a picture of blanks.
-        reported = {row["round_id"] for row in await repository.inputs_of(
-            [r["id"] for r in all_rounds]) if row["status"] in COUNTED}
+        reported = {row["round_id"] for row in all_inputs if row["status"] in COUNTED}
         current_row = max([r for r in all_rounds if r["id"] in reported] or all_rounds,
                           key=lambda r: (r["period_start"], r["id"]))
     else:
@@ -393,19 +395,20 @@ async def joint_picture(agreement_id: int, round_id: int | None = None,
                    and r["period_start"] <= current_row["period_start"]]
     # Only the current round's requests matter; the earlier rounds give their period.
     current = (await _round_reads([current_row]))[0]
-    return await _picture(agreement, current, series_rows, audience)
+    in_series = {r["id"] for r in series_rows}
+    input_rows = [row for row in all_inputs if row["round_id"] in in_series]
+    return await _picture(agreement, current, series_rows, input_rows, audience)
 
 
 async def _picture(agreement: AgreementRead, current: RoundRead, series: list[dict],
-                   audience: Audience) -> JointPicture:
+                   input_rows: list[dict], audience: Audience) -> JointPicture:
     """The picture of current (a RoundRead) over series (round rows, oldest first, current
-    last). Built as plain dicts and validated once at the end, in pydantic-core, rather than
+    last) and their inputs. Built as plain dicts and validated once at the end, in pydantic-core, rather than
     as some 1,500 models constructed one by one (70 rows × 16 periods in the benchmark)."""
     periods = [period_code(r["period_kind"], r["period_start"]) for r in series]
     period_of_round = {r["id"]: period for r, period in zip(series, periods, strict=True)}
     organizations = {p.id: p.organization.name for p in agreement.parties}
     position = {party_id: n for n, party_id in enumerate(organizations)}
-    input_rows = await repository.inputs_of([r["id"] for r in series])
     counted = {row["id"]: row for row in input_rows
                if row["status"] in COUNTED and audience.sees(row["party_id"], row["internal"])}
     # A party whose input is internal and not for this audience: nothing of it is shown, not
