@@ -152,3 +152,34 @@ class Api:
             response = await self.move(agreement, status)
             assert response.status_code == 200, response.text
         return response.json()
+
+    # --- the lägesbild -----------------------------------------------------------------
+
+    async def indicators(self) -> dict[str, dict]:
+        """The indicator catalogue by code."""
+        response = await self.get("/api/indicators")
+        assert response.status_code == 200
+        return {i["code"]: i for i in response.json()}
+
+    async def round(self, agreement: dict, period: str, deadline: str, requests: list) -> dict:
+        response = await self.post(f"/api/agreements/{agreement['id']}/rounds", json={
+            "period": period, "deadline": deadline, "requests": requests,
+        })
+        assert response.status_code == 201, response.text
+        return response.json()
+
+    async def save_input(self, round_: dict, party_id: int, values: list,
+                         observations: str = "", internal: bool = False) -> dict:
+        url = f"/api/rounds/{round_['id']}/inputs/{party_id}"
+        saved = await self.put(url, json={"values": values, "observations": observations,
+                                          "internal": internal})
+        assert saved.status_code == 200, saved.text
+        return saved.json()
+
+    async def submit_input(self, round_: dict, party_id: int, values: list,
+                           observations: str = "", internal: bool = False) -> dict:
+        """Save a party's input and submit it."""
+        await self.save_input(round_, party_id, values, observations, internal)
+        submitted = await self.post(f"/api/rounds/{round_['id']}/inputs/{party_id}/submit")
+        assert submitted.status_code == 200, submitted.text
+        return submitted.json()

@@ -17,39 +17,10 @@ SECRET_OBSERVATION = "Hemligt: oro i trappuppgång 7B, tre namngivna ungdomar."
 SHARED_OBSERVATION = "Färre skadegörelser kring resecentrum sedan belysningen byttes."
 
 
-async def _indicators(api) -> dict[str, dict]:
-    response = await api.get("/api/indicators")
-    assert response.status_code == 200
-    return {i["code"]: i for i in response.json()}
-
-
-async def _round(api, agreement, period, deadline, requests) -> dict:
-    response = await api.post(f"/api/agreements/{agreement['id']}/rounds", json={
-        "period": period, "deadline": deadline, "requests": requests,
-    })
-    assert response.status_code == 201, response.text
-    return response.json()
-
-
-async def _save(api, round_, party_id, values, observations="", internal=False):
-    url = f"/api/rounds/{round_['id']}/inputs/{party_id}"
-    saved = await api.put(url, json={"values": values, "observations": observations,
-                                     "internal": internal})
-    assert saved.status_code == 200, saved.text
-    return saved.json()
-
-
-async def _submit(api, round_, party_id, values, observations="", internal=False):
-    await _save(api, round_, party_id, values, observations, internal)
-    submitted = await api.post(f"/api/rounds/{round_['id']}/inputs/{party_id}/submit")
-    assert submitted.status_code == 200, submitted.text
-    return submitted.json()
-
-
 async def _picture(api) -> dict:
     """An agreement with two quarters: the police's values in both, the municipality's shared
     input and the housing company's internal one in the second, a goal on the indicator."""
-    codes = await _indicators(api)
+    codes = await api.indicators()
     crime, unsafe = codes["anmald_skadegorelse"], codes["ntu_otrygghet_kvall"]
     agreement = await api.agreement(parties=3, registration_number=unique("KS 2026/"))
     assert (await api.move(agreement, "in_preparation")).status_code == 200
@@ -63,15 +34,15 @@ async def _picture(api) -> dict:
     requests = [{"party_id": police, "indicator_ids": [crime["id"]]},
                 {"party_id": municipality, "indicator_ids": [unsafe["id"]]},
                 {"party_id": housing, "indicator_ids": [crime["id"]]}]
-    first = await _round(api, agreement, "2026-Q1", "2026-04-15", requests)
-    second = await _round(api, agreement, "2026-Q2", "2026-07-15", requests)
-    await _submit(api, first, police, [{"indicator_id": crime["id"], "value": 110}])
-    await _submit(api, first, municipality, [{"indicator_id": unsafe["id"], "value": 31}])
-    await _submit(api, second, police, [{"indicator_id": crime["id"], "value": 95}],
-                  observations=SHARED_OBSERVATION)
-    await _submit(api, second, municipality, [{"indicator_id": unsafe["id"], "value": 29.5}])
-    await _submit(api, second, housing, [{"indicator_id": crime["id"], "value": SECRET_VALUE}],
-                  observations=SECRET_OBSERVATION, internal=True)
+    first = await api.round(agreement, "2026-Q1", "2026-04-15", requests)
+    second = await api.round(agreement, "2026-Q2", "2026-07-15", requests)
+    await api.submit_input(first, police, [{"indicator_id": crime["id"], "value": 110}])
+    await api.submit_input(first, municipality, [{"indicator_id": unsafe["id"], "value": 31}])
+    await api.submit_input(second, police, [{"indicator_id": crime["id"], "value": 95}],
+                           observations=SHARED_OBSERVATION)
+    await api.submit_input(second, municipality, [{"indicator_id": unsafe["id"], "value": 29.5}])
+    await api.submit_input(second, housing, [{"indicator_id": crime["id"], "value": SECRET_VALUE}],
+                           observations=SECRET_OBSERVATION, internal=True)
     return {"agreement": await api.fresh(agreement), "first": first, "second": second,
             "crime": crime, "unsafe": unsafe, "police": police, "municipality": municipality,
             "housing": housing}
@@ -288,8 +259,8 @@ async def test_submit_accept_and_return_give_new_etags(coordinator):
     assert (f"{municipality} har inte lämnat sitt underlag "
             "(Otrygg ute sent på kvällen (NTU)).") in text
     # A draft is nobody's business but the party's: saving one changes no document.
-    await _save(coordinator, case["second"], case["municipality"],
-                [{"indicator_id": case["unsafe"]["id"], "value": 28}])
+    await coordinator.save_input(case["second"], case["municipality"],
+                                 [{"indicator_id": case["unsafe"]["id"], "value": 28}])
     assert await etags() == seen[-1]
     submitted = await coordinator.post(f"{input_url}/submit")
     assert submitted.status_code == 200, submitted.text
@@ -323,15 +294,15 @@ async def test_the_portal_copy_prints_the_picture_without_internal_inputs(app, c
     world = await two_party_agreement(coordinator)
     agreement = await coordinator.fresh(world["agreement"])
     ours, theirs = (p["id"] for p in agreement["parties"])
-    crime = (await _indicators(coordinator))["anmald_skadegorelse"]
-    round_ = await _round(coordinator, agreement, "2026-T1", "2026-05-10",
-                          [{"party_id": ours, "indicator_ids": [crime["id"]]},
-                           {"party_id": theirs, "indicator_ids": [crime["id"]]}])
-    await _submit(coordinator, round_, ours, [{"indicator_id": crime["id"], "value": 77}],
-                  observations=SHARED_OBSERVATION)
-    await _submit(coordinator, round_, theirs,
-                  [{"indicator_id": crime["id"], "value": SECRET_VALUE}],
-                  observations=SECRET_OBSERVATION, internal=True)
+    crime = (await coordinator.indicators())["anmald_skadegorelse"]
+    round_ = await coordinator.round(agreement, "2026-T1", "2026-05-10",
+                                     [{"party_id": ours, "indicator_ids": [crime["id"]]},
+                                     {"party_id": theirs, "indicator_ids": [crime["id"]]}])
+    await coordinator.submit_input(round_, ours, [{"indicator_id": crime["id"], "value": 77}],
+                                   observations=SHARED_OBSERVATION)
+    await coordinator.submit_input(round_, theirs,
+                                   [{"indicator_id": crime["id"], "value": SECRET_VALUE}],
+                                   observations=SECRET_OBSERVATION, internal=True)
     browser = Browser(app)
     try:
         await sign_in(browser, coordinator, agreement, world["contact"])

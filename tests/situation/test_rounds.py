@@ -10,40 +10,16 @@ from samverkan.situation import service
 from samverkan.situation.service import Audience
 
 
-async def _indicators(api) -> dict[str, dict]:
-    response = await api.get("/api/indicators")
-    assert response.status_code == 200
-    return {i["code"]: i for i in response.json()}
-
-
 async def _live(api, parties: int = 3) -> dict:
     agreement = await api.agreement(parties=parties)
     assert (await api.move(agreement, "in_preparation")).status_code == 200
     return await api.fresh(agreement)
 
 
-async def _round(api, agreement, period, deadline, requests) -> dict:
-    response = await api.post(f"/api/agreements/{agreement['id']}/rounds", json={
-        "period": period, "deadline": deadline, "requests": requests,
-    })
-    assert response.status_code == 201, response.text
-    return response.json()
-
-
-async def _submit(api, round_, party_id, values, observations="", internal=False):
-    url = f"/api/rounds/{round_['id']}/inputs/{party_id}"
-    saved = await api.put(url, json={"values": values, "observations": observations,
-                                     "internal": internal})
-    assert saved.status_code == 200, saved.text
-    submitted = await api.post(f"{url}/submit")
-    assert submitted.status_code == 200, submitted.text
-    return submitted.json()
-
-
 async def test_two_parties_submit_one_is_returned_and_the_picture_shows_changes_and_goals(
     coordinator,
 ):
-    codes = await _indicators(coordinator)
+    codes = await coordinator.indicators()
     crime, unsafe = codes["anmald_skadegorelse"], codes["ntu_otrygghet_kvall"]
     agreement = await _live(coordinator)
     police, municipality, housing = (p["id"] for p in agreement["parties"])
@@ -55,18 +31,19 @@ async def test_two_parties_submit_one_is_returned_and_the_picture_shows_changes_
     requests = [{"party_id": police, "indicator_ids": [crime["id"]]},
                 {"party_id": municipality, "indicator_ids": [unsafe["id"]]},
                 {"party_id": housing, "indicator_ids": [crime["id"]]}]
-    first = await _round(coordinator, agreement, "2026-Q1", "2026-04-15", requests)
-    second = await _round(coordinator, agreement, "2026-Q2", "2026-07-15", requests)
+    first = await coordinator.round(agreement, "2026-Q1", "2026-04-15", requests)
+    second = await coordinator.round(agreement, "2026-Q2", "2026-07-15", requests)
 
-    await _submit(coordinator, first, police, [{"indicator_id": crime["id"], "value": 110}])
-    await _submit(coordinator, first, municipality, [{"indicator_id": unsafe["id"], "value": 31}])
+    await coordinator.submit_input(first, police, [{"indicator_id": crime["id"], "value": 110}])
+    await coordinator.submit_input(first, municipality,
+                                   [{"indicator_id": unsafe["id"], "value": 31}])
 
-    await _submit(coordinator, second, police,
-                  [{"indicator_id": crime["id"], "value": 95},
-                   {"indicator_id": crime["id"], "place": "Centrum", "value": 40}],
-                  observations="Färre skadegörelser kring resecentrum.")
-    wrong = await _submit(coordinator, second, municipality,
-                          [{"indicator_id": unsafe["id"], "value": 290}])
+    await coordinator.submit_input(second, police,
+                                   [{"indicator_id": crime["id"], "value": 95},
+                                   {"indicator_id": crime["id"], "place": "Centrum", "value": 40}],
+                                   observations="Färre skadegörelser kring resecentrum.")
+    wrong = await coordinator.submit_input(second, municipality,
+                                           [{"indicator_id": unsafe["id"], "value": 290}])
     url = f"/api/rounds/{second['id']}/inputs/{municipality}"
     returned = await coordinator.post(f"{url}/return",
                                       json={"comment": "290 % kan inte stämma – procent?"})
@@ -115,16 +92,17 @@ async def test_two_parties_submit_one_is_returned_and_the_picture_shows_changes_
 
 
 async def test_an_internal_input_is_seen_by_its_party_and_coordinators_only(coordinator):
-    codes = await _indicators(coordinator)
+    codes = await coordinator.indicators()
     indicator = codes["orosanmalningar_unga"]
     agreement = await _live(coordinator)
     police, municipality, _ = (p["id"] for p in agreement["parties"])
     requests = [{"party_id": municipality, "indicator_ids": [indicator["id"]]},
                 {"party_id": police, "indicator_ids": [indicator["id"]]}]
-    round_ = await _round(coordinator, agreement, "2026-T1", "2026-05-10", requests)
-    await _submit(coordinator, round_, municipality, [{"indicator_id": indicator["id"], "value": 17}],
-                  observations="Tre familjer med oro – sekretess.", internal=True)
-    await _submit(coordinator, round_, police, [{"indicator_id": indicator["id"], "value": 5}])
+    round_ = await coordinator.round(agreement, "2026-T1", "2026-05-10", requests)
+    await coordinator.submit_input(round_, municipality,
+                                   [{"indicator_id": indicator["id"], "value": 17}],
+                                   observations="Tre familjer med oro – sekretess.", internal=True)
+    await coordinator.submit_input(round_, police, [{"indicator_id": indicator["id"], "value": 5}])
 
     def values(picture) -> dict:
         return {r.party_id: r.value for b in picture.indicators for r in b.rows}
@@ -151,7 +129,7 @@ async def test_an_internal_input_is_seen_by_its_party_and_coordinators_only(coor
 
 
 async def test_rounds_refuse_what_cannot_be(coordinator, viewer):
-    codes = await _indicators(coordinator)
+    codes = await coordinator.indicators()
     indicator = codes["anlagda_brander"]
     draft = await coordinator.agreement()
     url = f"/api/agreements/{draft['id']}/rounds"
@@ -189,7 +167,8 @@ async def test_rounds_refuse_what_cannot_be(coordinator, viewer):
     assert twice.status_code == 400
     stranger = await coordinator.put(f"{round_url}/inputs/{draft['parties'][0]['id']}", json={})
     assert stranger.status_code == 404
-    await _submit(coordinator, created.json(), party, [{"indicator_id": indicator["id"], "value": 3}])
+    await coordinator.submit_input(created.json(), party,
+                                   [{"indicator_id": indicator["id"], "value": 3}])
     late = await coordinator.put(f"{round_url}/inputs/{party}", json={})
     assert late.status_code == 409  # submitted: the coordinator returns it first
     assert (await coordinator.post(f"{round_url}/inputs/{party}/return", json={"comment": " "})).status_code == 400
