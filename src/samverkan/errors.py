@@ -46,7 +46,13 @@ class PreconditionRequired(SamverkanError):
 
 
 class TooManyRequests(SamverkanError):
+    """Too many attempts; retry_after (whole seconds) is sent as the Retry-After header."""
+
     status_code = 429
+
+    def __init__(self, detail: str, *, retry_after: int, field: str | None = None) -> None:
+        super().__init__(detail, field=field)
+        self.retry_after = retry_after
 
 
 def error_body(status_code: int, detail: str, field: str | None = None) -> dict[str, Any]:
@@ -61,7 +67,9 @@ def handle_samverkan_error(_: Request, exc: SamverkanError) -> Response:
     if getattr(exc, "extra", None):
         # Refusals with many parts (a file's problems) list each one.
         body["extra"] = exc.extra
-    return Response(body, status_code=exc.status_code)
+    headers = ({"Retry-After": str(exc.retry_after)} if isinstance(exc, TooManyRequests)
+               else None)
+    return Response(body, status_code=exc.status_code, headers=headers)
 
 
 _REFUSAL_TEXT = {

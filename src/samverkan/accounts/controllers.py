@@ -2,7 +2,6 @@
 
 from litestar import Controller, Request, Response, delete, get, post
 from litestar.datastructures import Cookie
-from litestar.exceptions import TooManyRequestsException
 from litestar.params import JSONBody
 
 from samverkan.accounts import service
@@ -44,10 +43,6 @@ class AuthController(Controller):
         try:
             async with write_transaction():
                 user, token = await service.login(data.email, data.password)
-        except service.LoginThrottled as exc:
-            raise TooManyRequestsException(
-                detail=exc.detail, headers={"Retry-After": str(exc.retry_after)}
-            ) from None
         except service.LoginRefused:
             # The login's own transaction was rolled back; the failure must outlive it.
             async with write_transaction():

@@ -44,9 +44,9 @@ class LoginThrottled(TooManyRequests):
     def __init__(self, retry_after: int) -> None:
         super().__init__(
             "För många misslyckade inloggningar; försök igen om en stund "
-            "(too many failed logins, try again later)"
+            "(too many failed logins, try again later)",
+            retry_after=retry_after,
         )
-        self.retry_after = retry_after
 
 
 def _current(row: dict) -> CurrentUser:

@@ -69,9 +69,9 @@ class PortalThrottled(TooManyRequests):
     def __init__(self, retry_after: int) -> None:
         super().__init__(
             "För många försök från din adress; försök igen om en stund "
-            "(too many attempts, try again later)"
+            "(too many attempts, try again later)",
+            retry_after=retry_after,
         )
-        self.retry_after = retry_after
 
 
 # --- rate limits -------------------------------------------------------------------------

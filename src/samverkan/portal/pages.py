@@ -20,7 +20,6 @@ from litestar import Controller, Request, Response, Router, get, post
 from litestar.datastructures import Cookie
 from litestar.di import NamedDependency, Provide
 from litestar.params import PathParameter
-from litestar.exceptions import TooManyRequestsException
 from litestar.response import Redirect, Template
 
 from samverkan import clock
@@ -33,7 +32,6 @@ from samverkan.errors import (
     InvalidInput,
     NotFound,
     PreconditionFailed,
-    TooManyRequests,
 )
 from samverkan.portal import access, service
 from samverkan.portal.access import LinkInvalid, PortalContact
@@ -155,12 +153,6 @@ def _public_page(request: Request, template: str, *, status_code: int = 200,
     return page(request, f"portal/{template}", lang=lang, status_code=status_code, **context)
 
 
-def _throttled(exc: TooManyRequests) -> TooManyRequestsException:
-    retry_after = getattr(exc, "retry_after", 60)
-    return TooManyRequestsException(detail=exc.detail,
-                                    headers={"Retry-After": str(retry_after)})
-
-
 # --- signing in and out ----------------------------------------------------------------------
 
 
@@ -192,11 +184,8 @@ class SignInPages(Controller):
                                 errors={"email": translate(lang, error)},
                                 values={"email": email},
                                 link_minutes=get_settings().portal_link_minutes)
-        try:
-            async with write_transaction():
-                await access.request_link(email, _client(request))
-        except TooManyRequests as exc:
-            raise _throttled(exc) from None
+        async with write_transaction():
+            await access.request_link(email, _client(request))
         # The same answer whether the address is known or not.
         return Redirect(f"{LOGIN}?sent=1", status_code=303)
 
@@ -211,8 +200,6 @@ class SignInPages(Controller):
             contact, cookie_value, agreement_id = await access.redeem(token, _client(request))
         except LinkInvalid:
             return _public_page(request, "link_invalid.html", status_code=400)
-        except TooManyRequests as exc:
-            raise _throttled(exc) from None
         previous = _session_cookie(request)
         if previous:
             async with write_transaction():
