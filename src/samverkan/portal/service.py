@@ -179,11 +179,11 @@ async def _round_tasks(agreement: AgreementRead, own: set[int]) -> list[RoundTas
     organisation's first party, as situation.own_party chooses it)."""
     party_id = next(p.id for p in agreement.parties if p.id in own)
     rounds = await situation.rounds(agreement.id)
-    inputs = await gather_reads(*(situation.input_(r.id, party_id) for r in rounds))
-    tasks = [RoundTask(round=r, input=found,
+    inputs = await situation.party_inputs([r.id for r in rounds], party_id)
+    tasks = [RoundTask(round=r, input=inputs.get(r.id),
                        asked=next((q.indicator_ids for q in r.requests if q.party_id == party_id),
                                   []))
-             for r, found in zip(rounds, inputs, strict=True)]
+             for r in rounds]
     return sorted(tasks, key=lambda task: (task.round.period_start, task.round.id), reverse=True)
 
 
@@ -294,16 +294,15 @@ class PartnerRound:
 async def partner_round(contact: PortalContact, round_id: int) -> PartnerRound:
     """A round of an agreement the organisation is a party of (past its draft); NotFound,
     as for an id that does not exist, for every other round."""
-    round_read, party_id = await situation.own_party(round_id, contact.organization_id)
-    agreement, current = await gather_reads(agreements.agreement(round_read.agreement_id),
-                                            situation.input_(round_id, party_id))
+    round_read, agreement, party = await situation.own_party(round_id, contact.organization_id)
+    party_id = party.id
+    current = await situation.input_(round_id, party_id)
     asked = next((q.indicator_ids for q in round_read.requests if q.party_id == party_id), [])
     given = [v.indicator_id for v in (current.values if current else [])]
     ordered = list(dict.fromkeys([*asked, *given]))
     catalogue = await situation.indicators_by_ids(ordered)
     return PartnerRound(
-        round=round_read, agreement=agreement,
-        party=next(p for p in agreement.parties if p.id == party_id),
+        round=round_read, agreement=agreement, party=party,
         indicators=[catalogue[i] for i in ordered if i in catalogue], input=current,
     )
 

@@ -13,7 +13,7 @@ from samverkan import clock, events
 from samverkan.actor import Actor
 from samverkan.agreements import service as agreements
 from samverkan.agreements.lifecycle import AGREEMENT_STATUS_SV, LIVE_AGREEMENT
-from samverkan.agreements.schemas import AgreementRead
+from samverkan.agreements.schemas import AgreementRead, PartyRead
 from samverkan.audit import service as audit
 from samverkan.db import gather_reads
 from samverkan.errors import Conflict, InvalidInput, NotFound, require_version, stale
@@ -202,6 +202,12 @@ async def input_(round_id: int, party_id: int) -> InputRead | None:
     return (await _input_reads([row]))[0] if row else None
 
 
+async def party_inputs(round_ids: list[int], party_id: int) -> dict[int, InputRead]:
+    """A party's inputs to these rounds, by round id (a round it has no input to is absent)."""
+    rows = [row for row in await repository.inputs_of(round_ids) if row["party_id"] == party_id]
+    return {found.round_id: found for found in await _input_reads(rows)}
+
+
 async def inputs(round_id: int) -> list[InputRead]:
     await round_(round_id)
     return await _input_reads(await repository.inputs_of([round_id]))
@@ -317,15 +323,16 @@ async def return_input(actor: Actor, round_id: int, party_id: int, comment: str,
 # --- what a party does (the partner portal) ----------------------------------------------
 
 
-async def own_party(round_id: int, organization_id: int) -> tuple[RoundRead, int]:
-    """The round and the organisation's party in its agreement; NotFound for anyone else."""
+async def own_party(round_id: int, organization_id: int
+                    ) -> tuple[RoundRead, AgreementRead, PartyRead]:
+    """The round, its agreement and the organisation's party in it; NotFound for anyone else."""
     row = await repository.round_(round_id)
     if row is not None:
         round_read = (await _round_reads([row]))[0]
         agreement = await agreements.agreement(round_read.agreement_id)
         for party in agreement.parties:
             if party.organization.id == organization_id and agreement.status != "draft":
-                return round_read, party.id
+                return round_read, agreement, party
     raise NotFound(ROUND_NOT_FOUND)
 
 
