@@ -45,6 +45,8 @@ from samverkan.situation.uploads import ImportController
 from samverkan.web import templating
 from samverkan.web.errors import pages_or
 from samverkan.web.security import csrf_config, page_headers
+from samverkan.workspace.pages import TEMPLATES as WORKSPACE_TEMPLATES
+from samverkan.workspace.routes import workspace_router
 
 STATIC_DIR = Path(__file__).parent / "static"
 # Swagger UI is served from the package (static/swagger-ui/README.md), never from a CDN.
@@ -128,13 +130,15 @@ def create_app(settings: Settings | None = None) -> Litestar:
             health,
             api,
             portal_router,
+            workspace_router,
             # The pages' CSS and htmx (web/static) beside Swagger UI's files.
             create_static_files_router(path="/static",
                                        directories=[STATIC_DIR, templating.STATIC],
                                        include_in_schema=False),
         ],
         csrf_config=csrf_config(settings),
-        template_config=templating.template_config({"portal": PORTAL_TEMPLATES}),
+        template_config=templating.template_config(
+            {"portal": PORTAL_TEMPLATES, "workspace": WORKSPACE_TEMPLATES}),
         before_send=[page_headers],
         on_startup=[open_database, start_worker, freeze_startup_objects],
         on_shutdown=[stop_worker, close_database],

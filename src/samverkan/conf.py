@@ -32,5 +32,6 @@ APP_REGISTRY = AppRegistry(
         "samverkan.reminders.piccolo_app",
         "samverkan.portal.piccolo_app",
         "samverkan.situation.piccolo_app",
+        "samverkan.workspace.piccolo_app",
     ]
 )

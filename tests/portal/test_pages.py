@@ -10,7 +10,7 @@ import pytest
 
 from samverkan import clock
 from samverkan.settings import get_settings
-from samverkan.web.security import CSRF_COOKIE
+from tests.web.pages import CSRF_FIELD, Browser, browsers  # noqa: F401 - browsers is a fixture
 from tests.portal.links import (
     change_settings,
     client_address,
@@ -23,7 +23,6 @@ from tests.portal.links import (
 
 pytestmark = pytest.mark.usefixtures("database")
 
-CSRF_FIELD = re.compile(r'name="_csrf_token" value="([^"]+)"')
 PAGE_HEADERS = {
     "content-security-policy": (
         "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
@@ -34,51 +33,6 @@ PAGE_HEADERS = {
     "referrer-policy": "no-referrer",
     "cache-control": "no-store",
 }
-
-
-class Browser:
-    """One person's browser: its own cookies, its own client address (rate limits)."""
-
-    def __init__(self, app) -> None:
-        transport = httpx.ASGITransport(app=app, client=(client_address(), 50000))
-        # The portal's cookies are Secure outside development: the browser must use https.
-        self.client = httpx.AsyncClient(transport=transport, base_url="https://testserver")
-
-    async def get(self, url: str, **kwargs) -> httpx.Response:
-        return await self.client.get(url, **kwargs)
-
-    async def form_token(self, url: str) -> str:
-        """The CSRF token of the first form on the page at url."""
-        page = await self.get(url)
-        assert page.status_code == 200, page.text
-        return CSRF_FIELD.search(page.text).group(1)
-
-    async def post(self, url: str, data: dict | None = None, *, token: str | None = None,
-                   csrf: bool = True) -> httpx.Response:
-        data = dict(data or {})
-        if csrf:
-            if token is None:
-                if CSRF_COOKIE not in self.client.cookies:
-                    await self.get("/portal/login")
-                token = self.client.cookies[CSRF_COOKIE]
-            data["_csrf_token"] = token
-        return await self.client.post(url, data=data)
-
-    async def close(self) -> None:
-        await self.client.aclose()
-
-
-@pytest.fixture
-async def browsers(app):
-    opened = []
-
-    def open_browser() -> Browser:
-        opened.append(Browser(app))
-        return opened[-1]
-
-    yield open_browser
-    for browser in opened:
-        await browser.close()
 
 
 async def sign_in(browser: Browser, coordinator, agreement: dict, contact: dict) -> None:

@@ -1,6 +1,7 @@
 """Authentication of API requests (session cookie or bearer token) and role guards."""
 
 from litestar.connection import ASGIConnection
+from litestar.datastructures import Cookie
 from litestar.exceptions import NotAuthorizedException, PermissionDeniedException
 from litestar.handlers.base import BaseRouteHandler
 from litestar.middleware import AbstractAuthenticationMiddleware, AuthenticationResult
@@ -10,6 +11,14 @@ from samverkan.accounts.tables import Role
 from samverkan.settings import get_settings
 
 READ_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+
+
+def session_cookie(value: str, max_age: int) -> Cookie:
+    """The staff session's cookie, set by the API's login and the workspace's sign-in page
+    alike (an empty value with max_age 0 clears it)."""
+    settings = get_settings()
+    return Cookie(key=settings.session_cookie_name, value=value, max_age=max_age, path="/",
+                  httponly=True, samesite="lax", secure=settings.secure_cookies)
 
 
 class AuthenticationMiddleware(AbstractAuthenticationMiddleware):

@@ -1,11 +1,10 @@
 """HTTP routes of accounts: login, logout, the signed-in user, API tokens and users."""
 
 from litestar import Controller, Request, Response, delete, get, post
-from litestar.datastructures import Cookie
 from litestar.params import JSONBody
 
 from samverkan.accounts import service
-from samverkan.accounts.auth import admins_only
+from samverkan.accounts.auth import admins_only, session_cookie
 from samverkan.accounts.schemas import (
     LoginRequest,
     TokenCreate,
@@ -18,19 +17,6 @@ from samverkan.accounts.service import CurrentUser
 from samverkan.db import write_transaction
 from samverkan.http import PathId
 from samverkan.settings import get_settings
-
-
-def _session_cookie(value: str, max_age: int) -> Cookie:
-    settings = get_settings()
-    return Cookie(
-        key=settings.session_cookie_name,
-        value=value,
-        max_age=max_age,
-        path="/",
-        httponly=True,
-        samesite="lax",
-        secure=settings.secure_cookies,
-    )
 
 
 class AuthController(Controller):
@@ -50,7 +36,7 @@ class AuthController(Controller):
             raise
         max_age = get_settings().session_absolute_hours * 3600
         body = UserRead(id=user.id, email=user.email, name=user.name, role=user.role, active=True)
-        return Response(body, cookies=[_session_cookie(token, max_age)])
+        return Response(body, cookies=[session_cookie(token, max_age)])
 
     @post("/logout", status_code=200, any_role=True)
     async def logout(self, request: Request) -> Response[dict]:
@@ -58,7 +44,7 @@ class AuthController(Controller):
         cookie = request.cookies.get(get_settings().session_cookie_name)
         if cookie:
             await service.logout(cookie)
-        return Response({"detail": "Utloggad (logged out)"}, cookies=[_session_cookie("", 0)])
+        return Response({"detail": "Utloggad (logged out)"}, cookies=[session_cookie("", 0)])
 
     @get("/me")
     async def me(self, request: Request[CurrentUser, None, None]) -> UserRead:

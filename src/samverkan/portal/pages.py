@@ -11,7 +11,6 @@ as what does not exist, for every route and every id a form carries.
 import math
 import re
 from dataclasses import dataclass, field
-from datetime import date
 from decimal import Decimal
 from pathlib import Path
 from typing import Annotated, Any
@@ -30,15 +29,14 @@ from samverkan.documents import service as documents
 from samverkan.errors import (
     Conflict,
     InvalidInput,
-    NotFound,
     PreconditionFailed,
 )
 from samverkan.portal import access, service
 from samverkan.portal.access import LinkInvalid, PortalContact
 from samverkan.registry.schemas import Language
-from samverkan.schemas import MAX_ID
 from samverkan.settings import get_settings
 from samverkan.situation.schemas import InputWrite, ValueInput
+from samverkan.web.forms import checked_id, expected_version, parse_date, query_id
 from samverkan.web.i18n import LANGUAGE_COOKIE, choose_language, translate
 from samverkan.web.routes import switch_language
 from samverkan.web.templating import page
@@ -108,22 +106,8 @@ def _session_cookie_for(value: str) -> Cookie:
                   samesite="lax", secure=settings.portal_cookies_secure)
 
 
-def _checked_id(value: int) -> int:
-    """An id outside what any row can have names nothing: the same 404 as a missing row."""
-    if not 1 <= value <= MAX_ID:
-        raise NotFound("Sidan finns inte (not found)")
-    return value
 
 
-def _query_id(request: Request, name: str) -> int | None:
-    """An optional id in the query string; one that names no row is the same 404 as a
-    missing row."""
-    value = request.query_params.get(name)
-    if value is None or value == "":
-        return None
-    if not (value.isascii() and value.isdigit() and len(value) < 12):
-        raise NotFound("Sidan finns inte (not found)")
-    return _checked_id(int(value))
 
 
 def _notice(request: Request, lang: str) -> str | None:
@@ -131,10 +115,6 @@ def _notice(request: Request, lang: str) -> str | None:
     return translate(lang, key) if key else None
 
 
-def _expected(form: Any) -> int | None:
-    """The version the page showed; a change made since then is refused, not overwritten."""
-    value = str(form.get("version", "")).strip()
-    return int(value) if value.isdigit() and len(value) < 10 else None
 
 
 async def _page(request: Request, contact: PortalContact, template: str, *,
@@ -236,7 +216,7 @@ class PartnerPages(Controller):
     @get("/agreements/{agreement_id:int}")
     async def agreement(self, request: Request, contact: SignedIn,
                         agreement_id: Id) -> Template:
-        view = await service.partner_agreement(contact, _checked_id(agreement_id))
+        view = await service.partner_agreement(contact, checked_id(agreement_id))
         return await _page(request, contact, "agreement.html", view=view,
                            agreement=view.agreement, today=clock.today(), current="home")
 
@@ -244,7 +224,7 @@ class PartnerPages(Controller):
     async def agreement_document(self, request: Request, contact: SignedIn,
                                  agreement_id: Id) -> Response[bytes]:
         """The printed agreement, after the same check as the agreement page."""
-        await service.visible_agreement(contact, _checked_id(agreement_id))
+        await service.visible_agreement(contact, checked_id(agreement_id))
         variant = "ua" if request.query_params.get("variant") == "ua" else "a3b"
         lang = choose_language(request, contact.language)
         document = await documents.describe(agreement_id, lang, variant)
@@ -256,7 +236,7 @@ class PartnerPages(Controller):
     @get("/commitments/{commitment_id:int}")
     async def commitment(self, request: Request, contact: SignedIn,
                          commitment_id: Id) -> Template:
-        view = await service.partner_commitment(contact, _checked_id(commitment_id))
+        view = await service.partner_commitment(contact, checked_id(commitment_id))
         return await self._commitment_page(request, contact, view)
 
     async def _commitment_page(self, request: Request, contact: PortalContact, view,
@@ -294,7 +274,7 @@ class PartnerPages(Controller):
 
     async def _respond(self, request: Request, contact: PortalContact, commitment_id: int,
                        *, confirm: bool) -> Response:
-        commitment_id = _checked_id(commitment_id)
+        commitment_id = checked_id(commitment_id)
         form = await request.form()
         comment = str(form.get("comment", "")).strip()
         form_name = "confirm" if confirm else "decline"
@@ -315,9 +295,9 @@ class PartnerPages(Controller):
         try:
             async with write_transaction():
                 if confirm:
-                    await service.confirm(contact, commitment_id, comment, _expected(form))
+                    await service.confirm(contact, commitment_id, comment, expected_version(form))
                 else:
-                    await service.decline(contact, commitment_id, comment, _expected(form))
+                    await service.decline(contact, commitment_id, comment, expected_version(form))
         except (Conflict, InvalidInput, PreconditionFailed) as exc:
             return await self._refused(request, contact, commitment_id, exc, form_name, values,
                                        {"comment": "comment_required"})
@@ -337,7 +317,7 @@ class PartnerPages(Controller):
     @post("/commitments/{commitment_id:int}/reports")
     async def report(self, request: Request, contact: SignedIn,
                      commitment_id: Id) -> Response:
-        commitment_id = _checked_id(commitment_id)
+        commitment_id = checked_id(commitment_id)
         lang = choose_language(request, contact.language)
         form = await request.form()
         values = {name: str(form.get(name, "")).strip() for name in ("status", "note", "as_of")}
@@ -348,7 +328,7 @@ class PartnerPages(Controller):
             errors["status"] = translate(lang, "status_required")
         if len(values["note"]) > NOTE_MAX:
             errors["note"] = translate(lang, "note_too_long", max=NOTE_MAX)
-        as_of = _parse_date(values["as_of"])
+        as_of = parse_date(values["as_of"])
         if as_of is None:
             errors["as_of"] = translate(lang, "date_invalid", example=today.isoformat())
         elif as_of > today:
@@ -373,7 +353,7 @@ class PartnerPages(Controller):
     @get("/rounds/{round_id:int}")
     async def round_input(self, request: Request, contact: SignedIn, round_id: Id) -> Template:
         """The party's input to a round: a form while it may change, else what was sent."""
-        view = await service.partner_round(contact, _checked_id(round_id))
+        view = await service.partner_round(contact, checked_id(round_id))
         lang = choose_language(request, contact.language)
         return await self._round_page(request, contact, view, stored_form(view, lang))
 
@@ -391,7 +371,7 @@ class PartnerPages(Controller):
     async def save_round_input(self, request: Request, contact: SignedIn,
                                round_id: Id) -> Response:
         """Save the input as a draft ("Spara utkast"), or save and submit it ("Skicka in")."""
-        round_id = _checked_id(round_id)
+        round_id = checked_id(round_id)
         # Checked against the partner's own rounds before the form is read: a foreign id
         # is a 404 whatever the form holds.
         view = await service.partner_round(contact, round_id)
@@ -407,7 +387,7 @@ class PartnerPages(Controller):
             return await self._round_page(request, contact, view, typed, status_code=400)
         try:
             async with write_transaction():
-                await service.save_input(contact, round_id, typed.data, _expected(form),
+                await service.save_input(contact, round_id, typed.data, expected_version(form),
                                          submit=submit)
         except (Conflict, InvalidInput, PreconditionFailed) as exc:
             view = await service.partner_round(contact, round_id)
@@ -432,8 +412,8 @@ class PartnerPages(Controller):
                             agreement_id: Id) -> Template:
         """The joint picture of a round (?round=ID; the latest by default) as the partner's
         organisation sees it: what is shared, and its own internal inputs."""
-        agreement_id = _checked_id(agreement_id)
-        round_id = _query_id(request, "round")
+        agreement_id = checked_id(agreement_id)
+        round_id = query_id(request, "round")
         lang = choose_language(request, contact.language)
         view = await service.partner_picture(contact, agreement_id, round_id, lang)
         return await _page(request, contact, "situation.html", view=view,
@@ -472,7 +452,7 @@ class PartnerPages(Controller):
                     await service.update_profile(
                         contact, name=values["name"], title=values["title"] or None,
                         phone=values["phone"] or None, language=values["language"],
-                        expected=_expected(form),
+                        expected=expected_version(form),
                     )
             except PreconditionFailed:
                 problem = translate(lang, "changed_meanwhile")
@@ -490,11 +470,6 @@ class PartnerPages(Controller):
                            current="profile")
 
 
-def _parse_date(text: str) -> date | None:
-    try:
-        return date.fromisoformat(text)
-    except ValueError:
-        return None
 
 
 # --- the form of a party's input -----------------------------------------------------------

@@ -1,7 +1,7 @@
 """The areas of server-rendered pages: where each lives, its layout and its start page.
 
 Everything under an area's prefix gets the pages' security headers, CSRF-protected forms
-and errors rendered as pages. The coordinators' workspace (issue 7) adds itself here.
+and errors rendered as pages.
 """
 
 from dataclasses import dataclass
@@ -14,7 +14,10 @@ class Area:
     home: str
 
 
-AREAS = (Area(prefix="/portal", layout="portal/layout.html", home="/portal/"),)
+AREAS = (
+    Area(prefix="/portal", layout="portal/layout.html", home="/portal/"),
+    Area(prefix="/workspace", layout="workspace/layout.html", home="/workspace/"),
+)
 
 
 def area_of(path: str) -> Area | None:

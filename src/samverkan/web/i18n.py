@@ -584,6 +584,20 @@ MESSAGES: dict[str, dict[str, str]] = {
 }
 
 
+def extend(catalogue: dict[str, dict[str, str]], source: str) -> None:
+    """Add an area's messages (the workspace's modules each bring theirs). Both languages
+    must name the same keys, and no key may be defined twice: a clash would silently change
+    another page's words."""
+    if set(catalogue) != set(LANGUAGES) or set(catalogue["sv"]) != set(catalogue["en"]):
+        missing = set(catalogue.get("sv", {})) ^ set(catalogue.get("en", {}))
+        raise ValueError(f"{source}: Swedish and English differ in {sorted(missing)}")
+    for lang in LANGUAGES:
+        clash = set(catalogue[lang]) & set(MESSAGES[lang])
+        if clash:
+            raise ValueError(f"{source}: messages already defined: {sorted(clash)}")
+        MESSAGES[lang].update(catalogue[lang])
+
+
 def supported(lang: str | None) -> str | None:
     return lang if lang in LANGUAGES else None
 

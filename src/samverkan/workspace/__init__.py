@@ -1,0 +1,1 @@
+"""The coordinators' workspace: server-rendered pages under /workspace (docs/workspace.md)."""
