@@ -316,6 +316,13 @@ async def is_coordinator(agreement_id: int, user_id: int) -> bool:
     )
 
 
+async def agreement_ids_coordinated_by(user_id: int) -> list[int]:
+    rows = await AgreementCoordinator.select(AgreementCoordinator.agreement).where(
+        AgreementCoordinator.user_id == user_id
+    ).order_by(AgreementCoordinator.agreement)
+    return [row["agreement"] for row in rows]
+
+
 async def add_coordinator(agreement_id: int, user_id: int) -> int:
     result = await AgreementCoordinator.insert(
         AgreementCoordinator(agreement=agreement_id, user_id=user_id)

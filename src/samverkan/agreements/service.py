@@ -853,6 +853,11 @@ async def agreement_ids_with_party(organization_id: int) -> list[int]:
     return await repository.agreement_ids_with_party(organization_id, shown)
 
 
+async def agreement_ids_coordinated_by(user_id: int) -> list[int]:
+    """The agreements a user coordinates ("follows"), in every status, by id."""
+    return await repository.agreement_ids_coordinated_by(user_id)
+
+
 async def _own_commitment(commitment_id: int, organization_id: int) -> CommitmentRead:
     """A commitment of the organisation's party in an agreement the parties can see.
 

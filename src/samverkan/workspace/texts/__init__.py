@@ -4,11 +4,12 @@ catalogue (web/i18n.py) once, at import, with a check that no key is defined twi
 from samverkan.web import i18n
 from samverkan.workspace.texts import (
     agreement,
+    calendar,
     common,
     directory,
     registration,
     today,
 )
 
-for _module in (common, today, registration, agreement, directory):
+for _module in (common, today, registration, agreement, directory, calendar):
     i18n.extend(_module.MESSAGES, _module.__name__)
