@@ -301,6 +301,30 @@ async def test_an_ending_agreement_reminds_its_coordinators_and_signatories_90_a
                 if r["agreement_id"] == agreement["id"]]
 
 
+async def test_an_ending_agreement_links_coordinators_to_the_workspace_and_signatories_to_the_portal(
+    client, year, only_rules
+):
+    only_rules("agreement_ending")
+    boss = await new_coordinator(client)
+    signatory = email_of(5)
+    ends = date(year, 11, 30)
+    agreement = await agreement_of(
+        boss, [await organization(boss), await organization(boss)], status="active",
+        period_end=ends.isoformat(),
+        # The coordinator signed for one party, too: reminded once, as a coordinator.
+        signatories=[{"signatory_email": signatory}, {"signatory_email": boss.user.email}],
+    )
+
+    await service.sweep(now=at(ends - days(90)))
+
+    [to_boss] = await outbox(boss.user.email)
+    [to_signatory] = await outbox(signatory)
+    assert f"/workspace/agreements/{agreement['id']}" in to_boss["body_text"]
+    assert "/portal/" not in to_boss["body_text"]
+    assert f"/portal/agreements/{agreement['id']}" in to_signatory["body_text"]
+    assert "/workspace/" not in to_signatory["body_text"]
+
+
 async def test_a_signatory_without_a_name_is_reminded_and_breaks_nothing(
     client, year, only_rules
 ):

@@ -12,11 +12,6 @@ from samverkan.settings import get_settings
 from samverkan.web import links
 
 
-def agreement_link(agreement_id: int) -> str:
-    """For coordinators and signatories: the API until the coordinator workspace (issue 7)."""
-    return f"{get_settings().base_url}/api/agreements/{agreement_id}"
-
-
 async def _contacts(ids: list[int | None]) -> dict[int, Recipient]:
     found = await registry.contacts_by_ids([i for i in ids if i is not None])
     return {
@@ -179,31 +174,39 @@ class MeetingRule(Rule):
 
 
 async def _agreement_candidates(rows, occurrences, ends_on):
+    """Per agreement: its coordinators, linked to its page in the workspace, and its
+    signatories (the parties' people), linked to it in the partner portal; a coordinator who
+    also signed is reminded once, as a coordinator."""
     users = await _users([u for r in rows for u in r.coordinator_user_ids])
     candidates = []
     for row in rows:
+        coordinators = _unique([users.get(u) for u in row.coordinator_user_ids])
+        taken = {recipient.email for recipient in coordinators}
         # A signatory may have an address but no name yet: the ledger's name is never NULL.
-        signatories = [Recipient(s.email.lower(), s.name or "") for s in row.signatories
-                       if s.email]
-        recipients = _unique([users.get(u) for u in row.coordinator_user_ids] + signatories)
-        candidates.append(
-            Candidate(
-                subject_type="agreement",
-                subject_id=row.agreement_id,
-                agreement_id=row.agreement_id,
-                occurrences=tuple(occurrences(row)),
-                recipients=recipients,
-                item={
-                    "agreement_id": row.agreement_id,
-                    "agreement_title": row.title,
-                    "registration_number": row.registration_number,
-                    "title": row.title,
-                    "date": row.period_end.isoformat(),
-                    "link": agreement_link(row.agreement_id),
-                },
-                ends_on=ends_on(row),
+        signatories = _unique([Recipient(s.email.lower(), s.name or "") for s in row.signatories
+                               if s.email and s.email.lower() not in taken])
+        for recipients, link in ((coordinators, links.workspace_agreement(row.agreement_id)),
+                                 (signatories, links.portal_agreement(row.agreement_id))):
+            if not recipients:
+                continue
+            candidates.append(
+                Candidate(
+                    subject_type="agreement",
+                    subject_id=row.agreement_id,
+                    agreement_id=row.agreement_id,
+                    occurrences=tuple(occurrences(row)),
+                    recipients=recipients,
+                    item={
+                        "agreement_id": row.agreement_id,
+                        "agreement_title": row.title,
+                        "registration_number": row.registration_number,
+                        "title": row.title,
+                        "date": row.period_end.isoformat(),
+                        "link": link,
+                    },
+                    ends_on=ends_on(row),
+                )
             )
-        )
     return candidates
 
 

@@ -8,6 +8,11 @@ def portal_agreement(agreement_id: int) -> str:
     return f"{get_settings().base_url}/portal/agreements/{agreement_id}"
 
 
+def workspace_agreement(agreement_id: int) -> str:
+    """The agreement's page in the coordinators' workspace: where a coordinator acts on it."""
+    return f"{get_settings().base_url}/workspace/agreements/{agreement_id}"
+
+
 def portal_round(round_id: int) -> str:
     """A lägesbild round in the partner portal: where a party's contact enters its input."""
     return f"{get_settings().base_url}/portal/rounds/{round_id}"
