@@ -115,9 +115,10 @@ def serve(host: str | None, port: int | None, with_demo: bool, workers: int) -> 
         url = settings.public_url or f"http://{host}:{port}"  # the address asked for now
         click.echo(f"\nSamverkan körs på {url}")
         click.echo(f"  API-dokumentation: {url}/schema")
-        click.echo(f"  Logga in: POST {url}/api/auth/login med någon av")
+        click.echo(f"  Samordnarnas arbetsyta: {url}/workspace/ – logga in med någon av")
         for email, password, role in DEMO_USERS:
             click.echo(f"    {role:12} {email}  lösenord: {password}")
+        click.echo(f"    (samma konton för API:t: POST {url}/api/auth/login eller en API-nyckel)")
         click.echo(f"  Partnerportal: {url}/portal/login – t.ex. med {DEMO_PARTNER}")
         click.echo(f"    (inloggningslänken kommer som e-post till {settings.mail_path}/"
                    " inom en minut)")

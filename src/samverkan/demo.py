@@ -71,13 +71,18 @@ async def load_demo() -> bool:
     """Create the demo once; False when it is already there."""
     if await accounts.user_by_email(DEMO_USERS[0][0]):
         return False
-    actor = Actor.system("demo")
+    system = Actor.system("demo")
     async with write_transaction():
-        for email, password, role in DEMO_USERS:
+        users = [
             await accounts.create_user(
-                actor, UserCreate(email=email, name=_NAMES[email], role=role, password=password)
+                system, UserCreate(email=email, name=_NAMES[email], role=role, password=password)
             )
-        await _load(actor)
+            for email, password, role in DEMO_USERS
+        ]
+        # The demo coordinator registers everything, so the agreements are hers to follow:
+        # her Today page, her calendar and the history read as a coordinator's would.
+        coordinator = users[0]
+        await _load(Actor(id=coordinator.id, label=coordinator.email))
     return True
 
 
