@@ -659,3 +659,70 @@ async def citizen_promise_starts(parent_ids: list[int]) -> list[dict]:
         (Agreement.kind == AgreementKind.citizen_promise)
         & Agreement.parent.is_in(_distinct(parent_ids))
     )
+
+
+# --- a coordinator's calendar (the workspace's iCalendar feed) -------------------------------
+# Each query reads the rows of every agreement the user coordinates at once, through a
+# subquery on the coordinators, led by a range on an indexed date: the cost follows the
+# rows in the window, not the number of agreements.
+
+
+def _coordinated_by(column, user_id: int):
+    return column.is_in(
+        AgreementCoordinator.select(AgreementCoordinator.agreement).where(
+            AgreementCoordinator.user_id == user_id
+        )
+    )
+
+
+async def coordinated_commitments_due(
+    user_id: int, first: date, last: date, open_statuses: list[str], live: list[str]
+) -> list[dict]:
+    return await Commitment.select(
+        Commitment.id,
+        Commitment.title,
+        Commitment.due_date,
+        Commitment.status,
+        Commitment.agreement.as_alias("agreement_id"),
+        Commitment.agreement.title.as_alias("agreement_title"),
+        Commitment.party.organization.as_alias("organization_id"),
+    ).where(
+        (Commitment.due_date >= first) & (Commitment.due_date <= last)
+        & Commitment.status.is_in(open_statuses)
+        & Commitment.agreement.status.is_in(live)
+        & _coordinated_by(Commitment.agreement, user_id)
+    ).order_by(Commitment.due_date).order_by(Commitment.id)
+
+
+async def coordinated_follow_ups(
+    user_id: int, first: date, last: date, live: list[str]
+) -> list[dict]:
+    return await FollowUp.select(
+        FollowUp.id,
+        FollowUp.agreement.as_alias("agreement_id"),
+        FollowUp.agreement.title.as_alias("agreement_title"),
+        FollowUp.date,
+        FollowUp.kind,
+        FollowUp.title,
+        FollowUp.notes,
+        FollowUp.start_time,
+        FollowUp.duration_minutes,
+        FollowUp.location,
+        FollowUp.version,
+    ).where(
+        (FollowUp.date >= first) & (FollowUp.date <= last)
+        & FollowUp.agreement.status.is_in(live)
+        & _coordinated_by(FollowUp.agreement, user_id)
+    ).order_by(FollowUp.date).order_by(FollowUp.id)
+
+
+async def coordinated_agreements_ending(
+    user_id: int, first: date, last: date, live: list[str]
+) -> list[dict]:
+    return await Agreement.select(
+        Agreement.id, Agreement.title, Agreement.status, Agreement.period_end,
+    ).where(
+        (Agreement.period_end >= first) & (Agreement.period_end <= last)
+        & Agreement.status.is_in(live)
+        & _coordinated_by(Agreement.id, user_id)
+    ).order_by(Agreement.period_end).order_by(Agreement.id)

@@ -1134,3 +1134,77 @@ async def agreements_ending_between(
         )
         for row in rows
     ]
+
+
+# --- a coordinator's calendar (the workspace's iCalendar feed) -------------------------------
+
+
+class CalendarCommitment(msgspec.Struct, frozen=True):
+    """An open commitment's due date."""
+
+    id: int
+    title: str
+    due_date: date
+    status: CommitmentStatus
+    agreement_id: int
+    agreement_title: str
+    organization_name: str
+
+
+class CalendarFollowUp(msgspec.Struct, frozen=True):
+    """A follow-up (a steering group meeting or a report) on its day."""
+
+    follow_up: FollowUpRead
+    agreement_title: str
+
+
+class CalendarEnding(msgspec.Struct, frozen=True):
+    """The last day of an agreement's period."""
+
+    agreement_id: int
+    title: str
+    status: AgreementStatus
+    period_end: date
+
+
+class CoordinatorCalendar(msgspec.Struct, frozen=True):
+    commitments: list[CalendarCommitment]
+    follow_ups: list[CalendarFollowUp]
+    endings: list[CalendarEnding]
+
+
+async def calendar_of_coordinator(user_id: int, first: date, last: date) -> CoordinatorCalendar:
+    """What falls on first, last or a day between in the live agreements the user
+    coordinates: open commitments' due dates, follow-ups, and the ends of the periods.
+    Four statements whatever the number of agreements."""
+    live = _values(LIVE_AGREEMENT)
+    commitments, follow_ups, endings = await gather_reads(
+        repository.coordinated_commitments_due(user_id, first, last, _values(OPEN_COMMITMENT),
+                                               live),
+        repository.coordinated_follow_ups(user_id, first, last, live),
+        repository.coordinated_agreements_ending(user_id, first, last, live),
+    )
+    organizations = await registry.organizations_by_ids(
+        [row["organization_id"] for row in commitments]
+    )
+    return CoordinatorCalendar(
+        commitments=[
+            CalendarCommitment(
+                id=row["id"], title=row["title"], due_date=row["due_date"],
+                status=CommitmentStatus(row["status"]), agreement_id=row["agreement_id"],
+                agreement_title=row["agreement_title"],
+                organization_name=organizations[row["organization_id"]].name,
+            )
+            for row in commitments
+        ],
+        follow_ups=[
+            CalendarFollowUp(follow_up=FollowUpRead(**row, outcomes=[]),
+                             agreement_title=row["agreement_title"])
+            for row in follow_ups
+        ],
+        endings=[
+            CalendarEnding(agreement_id=row["id"], title=row["title"],
+                           status=AgreementStatus(row["status"]), period_end=row["period_end"])
+            for row in endings
+        ],
+    )
