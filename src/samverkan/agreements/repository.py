@@ -726,3 +726,15 @@ async def coordinated_agreements_ending(
         & Agreement.status.is_in(live)
         & _coordinated_by(Agreement.id, user_id)
     ).order_by(Agreement.period_end).order_by(Agreement.id)
+
+
+async def progress_reports_of_commitments(commitment_ids: list[int]) -> list[dict]:
+    """Every progress report of these commitments, newest first (the workspace's agreement
+    page shows each commitment's latest)."""
+    if not commitment_ids:
+        return []
+    return await ProgressReport.select(*_PROGRESS_REPORT).where(
+        ProgressReport.commitment.is_in(_distinct(commitment_ids))
+    ).order_by(ProgressReport.reported_at, ascending=False).order_by(
+        ProgressReport.id, ascending=False
+    )

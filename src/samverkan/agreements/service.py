@@ -1208,3 +1208,14 @@ async def calendar_of_coordinator(user_id: int, first: date, last: date) -> Coor
             for row in endings
         ],
     )
+
+
+# --- the workspace's agreement page --------------------------------------------------------
+
+
+async def latest_progress_reports(commitment_ids: list[int]) -> dict[int, ProgressReportRead]:
+    """The newest progress report of each of these commitments that has one, in one query."""
+    latest: dict[int, ProgressReportRead] = {}
+    for row in await repository.progress_reports_of_commitments(commitment_ids):
+        latest.setdefault(row["commitment_id"], ProgressReportRead(**row))
+    return latest

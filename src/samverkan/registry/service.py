@@ -288,3 +288,12 @@ async def update_contact(
     after = await contact(contact_id)
     await audit.record(actor, "update", "contact", contact_id, before=before, after=after)
     return after
+
+
+async def contacts_of_organizations(organization_ids: list[int]) -> dict[int, list[ContactRead]]:
+    """The contacts of each of these organisations, by organisation id, in one query."""
+    found: dict[int, list[ContactRead]] = {i: [] for i in organization_ids}
+    if organization_ids:
+        for row in await repository.contacts_of(sorted(set(organization_ids))):
+            found.setdefault(row["organization_id"], []).append(ContactRead(**row))
+    return found

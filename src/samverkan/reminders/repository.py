@@ -237,3 +237,24 @@ async def reminders_of_agreement(agreement_id: int) -> list[dict]:
     for row in rows:
         row["payload"] = _json(row["payload"])
     return rows
+
+
+async def sent_reminders_of_agreement(agreement_id: int, limit: int) -> list[dict]:
+    """The agreement's ledger rows that went into an e-mail, with that e-mail's status,
+    newest first, at most limit."""
+    rows = await Reminder.select(
+        Reminder.id, Reminder.rule, Reminder.recipient, Reminder.recipient_name,
+        Reminder.due_on, Reminder.payload, Reminder.created_at,
+        Reminder.message.as_alias("message_id"),
+        Reminder.message.status.as_alias("message_status"),
+        Reminder.message.sent_at.as_alias("sent_at"),
+        Reminder.message.last_error.as_alias("last_error"),
+        Reminder.message.updated_at.as_alias("message_updated_at"),
+    ).where(
+        Reminder.agreement_id == agreement_id, Reminder.message.is_not_null()
+    ).order_by(Reminder.created_at, ascending=False).order_by(
+        Reminder.id, ascending=False
+    ).limit(limit)
+    for row in rows:
+        row["payload"] = _json(row["payload"])
+    return rows

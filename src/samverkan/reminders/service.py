@@ -357,3 +357,38 @@ async def planned(agreement_id: int, horizon_days: int = 120,
                         state="planned", sent_at=None,
                     ))
     return sorted(plan, key=lambda p: (p.due_on, p.rule, p.subject_id, p.recipient))
+
+
+# --- the workspace's agreement page ------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class SentReminder:
+    """A reminder about an agreement that went into an e-mail, and how that e-mail fared."""
+
+    recipient: str
+    recipient_name: str
+    rule: str
+    due_on: date
+    payload: dict
+    status: str  # the e-mail's: pending, sending, sent, failed or cancelled
+    sent_at: datetime | None
+    last_error: str | None
+    created_at: datetime
+    changed_at: datetime | None
+
+    def text(self, language: str) -> str:
+        return digest.sentence(self.payload, language if language in ("sv", "en") else "sv")
+
+
+async def sent_reminders(agreement_id: int, limit: int = 50) -> list[SentReminder]:
+    """The agreement's reminders that were put in an e-mail, newest first, at most limit."""
+    return [
+        SentReminder(
+            recipient=row["recipient"], recipient_name=row["recipient_name"], rule=row["rule"],
+            due_on=row["due_on"], payload=row["payload"], status=row["message_status"],
+            sent_at=row["sent_at"], last_error=row["last_error"], created_at=row["created_at"],
+            changed_at=row["message_updated_at"],
+        )
+        for row in await repository.sent_reminders_of_agreement(agreement_id, limit)
+    ]

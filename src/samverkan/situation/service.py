@@ -548,3 +548,15 @@ async def rounds_awaiting_input(first: date, last: date,
                 deadline=row["deadline"], party_ids=waiting,
             ))
     return result
+
+
+# --- the workspace's agreement page ------------------------------------------------------
+
+
+async def inputs_of_rounds(round_ids: list[int]) -> dict[int, list[InputRead]]:
+    """Every party's input to each of these rounds, by round id, in two queries."""
+    by_round: dict[int, list[InputRead]] = defaultdict(list)
+    if round_ids:
+        for found in await _input_reads(await repository.inputs_of(round_ids)):
+            by_round[found.round_id].append(found)
+    return by_round
