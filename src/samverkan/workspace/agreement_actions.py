@@ -19,7 +19,11 @@ from litestar.response import Redirect, Template
 
 from samverkan import clock
 from samverkan.agreements import service as agreements
-from samverkan.agreements.lifecycle import CLOSED_AGREEMENT, LIVE_AGREEMENT, allowed_commitment_moves
+from samverkan.agreements.lifecycle import (
+    CLOSED_AGREEMENT,
+    LIVE_AGREEMENT,
+    allowed_commitment_moves,
+)
 from samverkan.agreements.schemas import (
     AgreementRead,
     AgreementUpdate,
@@ -33,7 +37,7 @@ from samverkan.agreements.schemas import (
     PartyRead,
 )
 from samverkan.agreements.tables import AgreementKind, Cadence, CommitmentStatus, FollowUpKind
-from samverkan.db import gather_reads, write_transaction
+from samverkan.db import write_transaction
 from samverkan.errors import Conflict, InvalidInput, NotFound, PreconditionFailed
 from samverkan.registry import service as registry
 from samverkan.situation import service as situation
@@ -41,7 +45,7 @@ from samverkan.situation.periods import parse_period
 from samverkan.situation.schemas import RoundCreate, RoundRequestInput
 from samverkan.web.forms import NOT_FOUND, checked_id, expected_version, parse_date, query_id
 from samverkan.web.i18n import choice, choose_language, translate
-from samverkan.workspace.pages import SIGNED_IN, NOTICES, SignedIn, may_write, workspace_page
+from samverkan.workspace.pages import NOTICES, SIGNED_IN, SignedIn, may_write, workspace_page
 
 # Ids are checked in the handlers: one outside what a row can have is the same 404 as a
 # missing row.

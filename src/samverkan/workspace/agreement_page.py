@@ -59,7 +59,7 @@ from samverkan.workspace.agreement_actions import (
     line,
     load,
 )
-from samverkan.workspace.pages import SIGNED_IN, NOTICES, SignedIn, may_write, workspace_page
+from samverkan.workspace.pages import NOTICES, SIGNED_IN, SignedIn, may_write, workspace_page
 
 # History lines shown at first, and how many more each "show more" adds.
 HISTORY_STEP = 25
@@ -185,8 +185,15 @@ def is_overdue(commitment: CommitmentRead, today: date) -> bool:
                                       CommitmentStatus.in_progress))
 
 
-async def agreement_view(agreement_id: int, lang: str, history_shown: int) -> AgreementView:
-    """Everything the page shows, in a fixed number of reads whatever the agreement holds."""
+async def _nothing() -> list:
+    return []
+
+
+async def agreement_view(agreement_id: int, lang: str, history_shown: int,
+                         coordinator: bool = True) -> AgreementView:
+    """Everything the page shows, in a fixed number of reads whatever the agreement holds.
+    Invitations and reminders name people's addresses: like the API, only coordinators
+    and admins (coordinator=True) see them."""
     agreement = await agreements.agreement(agreement_id)
     commitment_ids = [c.id for c in agreement.commitments]
     responsible_ids = sorted({c.responsible_contact_id for c in agreement.commitments
@@ -201,9 +208,9 @@ async def agreement_view(agreement_id: int, lang: str, history_shown: int) -> Ag
         registry.contacts_by_ids(responsible_ids),
         registry.contacts_of_organizations([p.organization.id for p in agreement.parties]),
         situation.rounds(agreement_id),
-        access.invitations(agreement_id),
-        reminders.planned(agreement_id),
-        reminders.sent_reminders(agreement_id, SENT_SHOWN),
+        access.invitations(agreement_id) if coordinator else _nothing(),
+        reminders.planned(agreement_id) if coordinator else _nothing(),
+        reminders.sent_reminders(agreement_id, SENT_SHOWN) if coordinator else _nothing(),
         agreements.history(agreement_id, 1, 0),
         agreements.renewal_needed(agreement_id),
     )
@@ -360,7 +367,9 @@ def _entity(lang: str, event: AuditEventRead, view: AgreementView, users: dict[i
 def _changes(lang: str, event: AuditEventRead) -> str:
     before, after = event.before or {}, event.after or {}
     told, named = [], []
-    for name in event.changed:
+    # The fields a reader looks for first (the title, the status, dates) come first.
+    ordered = sorted(event.changed, key=lambda n: _SIMPLE.index(n) if n in _SIMPLE else 99)
+    for name in ordered:
         if name in _QUIET:
             continue
         if name in _SIMPLE:
@@ -472,7 +481,7 @@ async def agreement_page(request: Request, user: SignedIn, agreement_id: int, *,
     """The page; after a refused action, with the reason at the section (problem_at) and
     what was typed (values, errors by field name) kept."""
     lang = choose_language(request)
-    view = await agreement_view(agreement_id, lang, _history_shown(request))
+    view = await agreement_view(agreement_id, lang, _history_shown(request), user.may_write)
     return workspace_page(
         request, user, "agreement.html", status_code=status_code, current="agreements",
         view=view, agreement=view.agreement, today=clock.today(), problem=problem,
