@@ -71,6 +71,13 @@ class AgreementController(Controller):
             str | None,
             QueryParameter(max_length=200, description="Free text: title, diarienummer, party name"),
         ] = None,
+        local_police_area: Annotated[
+            int | None, QueryParameter(ge=1, le=MAX_ID, description="Local police area id")
+        ] = None,
+        coordinator: Annotated[
+            int | None,
+            QueryParameter(ge=1, le=MAX_ID, description="User id of one of the coordinators"),
+        ] = None,
         sort: Annotated[
             str,
             QueryParameter(description="title, period_start, period_end, updated_at, created_at, "
@@ -91,6 +98,8 @@ class AgreementController(Controller):
             sort=sort,
             limit=limit,
             offset=offset,
+            local_police_area_id=local_police_area,
+            coordinator_user_id=coordinator,
         )
         return Response(body)
 

@@ -361,6 +361,8 @@ class Filters:
     ending_before: date | None = None
     text: str | None = None
     text_organization_ids: list[int] = field(default_factory=list)
+    local_police_area_id: int | None = None
+    coordinator_user_id: int | None = None
 
 
 def _conditions(filters: Filters) -> list:
@@ -385,6 +387,16 @@ def _conditions(filters: Filters) -> list:
         )
     if filters.ending_before is not None:
         where.append(Agreement.period_end < filters.ending_before)
+    if filters.local_police_area_id is not None:
+        where.append(Agreement.local_police_area == filters.local_police_area_id)
+    if filters.coordinator_user_id is not None:
+        where.append(
+            Agreement.id.is_in(
+                AgreementCoordinator.select(AgreementCoordinator.agreement).where(
+                    AgreementCoordinator.user_id == filters.coordinator_user_id
+                )
+            )
+        )
     if filters.text:
         text = (
             contains(Agreement.title, filters.text)
@@ -738,3 +750,72 @@ async def progress_reports_of_commitments(commitment_ids: list[int]) -> list[dic
     ).order_by(ProgressReport.reported_at, ascending=False).order_by(
         ProgressReport.id, ascending=False
     )
+
+
+# --- the coordinators' workspace: the Today page and the agreements list -----------------
+
+
+async def agreements_coordinated_by(user_id: int) -> list[dict]:
+    """A brief row of every agreement the user coordinates, in one statement."""
+    return await Agreement.select(
+        Agreement.id,
+        Agreement.title,
+        Agreement.kind,
+        Agreement.status,
+        Agreement.registration_number,
+        Agreement.period_start,
+        Agreement.period_end,
+        Agreement.updated_at,
+    ).where(
+        Agreement.id.is_in(
+            AgreementCoordinator.select(AgreementCoordinator.agreement).where(
+                AgreementCoordinator.user_id == user_id
+            )
+        )
+    ).order_by(Agreement.id)
+
+
+async def commitments_needing_attention(
+    agreement_ids: list[int], open_statuses: list[str], live: list[str], proposed: str,
+    due_until: date,
+) -> list[dict]:
+    """Open commitments of these agreements (when live) that are proposed or due on or before
+    due_until, as the reminders read them (_DUE)."""
+    if not agreement_ids:
+        return []
+    return await _commitments_due(
+        Commitment.agreement.is_in(_distinct(agreement_ids))
+        & ((Commitment.status == proposed) | (Commitment.due_date <= due_until)),
+        open_statuses, live, Commitment.id,
+    )
+
+
+async def follow_ups_of_agreements_between(
+    agreement_ids: list[int], first: date, last: date, live: list[str]
+) -> list[dict]:
+    """Follow-ups of these agreements (when live) dated first, last or a day between."""
+    if not agreement_ids:
+        return []
+    return await FollowUp.select(
+        FollowUp.id.as_alias("follow_up_id"),
+        FollowUp.agreement.as_alias("agreement_id"),
+        FollowUp.date,
+        FollowUp.kind,
+        FollowUp.title,
+        FollowUp.start_time,
+        FollowUp.location,
+    ).where(
+        FollowUp.agreement.is_in(_distinct(agreement_ids))
+        & (FollowUp.date >= first) & (FollowUp.date <= last)
+        & FollowUp.agreement.status.is_in(live)
+    ).order_by(FollowUp.date).order_by(FollowUp.id)
+
+
+async def party_organizations(party_ids: list[int]) -> list[dict]:
+    """(id, agreement_id, organization_id) of these parties."""
+    if not party_ids:
+        return []
+    return await Party.select(
+        Party.id, Party.agreement.as_alias("agreement_id"),
+        Party.organization.as_alias("organization_id"),
+    ).where(Party.id.is_in(_distinct(party_ids)))

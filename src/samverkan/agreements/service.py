@@ -166,6 +166,8 @@ async def _search(
     sort: str,
     limit: int,
     offset: int,
+    local_police_area_id: int | None = None,
+    coordinator_user_id: int | None = None,
 ) -> tuple[list[dict], int]:
     descending = sort.startswith("-")
     sort_key = sort.removeprefix("-")
@@ -181,6 +183,8 @@ async def _search(
         organization_id=organization_id,
         ending_before=ending_before,
         text=text.strip() if text and text.strip() else None,
+        local_police_area_id=local_police_area_id,
+        coordinator_user_id=coordinator_user_id,
     )
     if municipality_code:
         filters.municipality_id = (await registry.municipality_ids([municipality_code], "municipality"))[0]
@@ -202,8 +206,9 @@ async def agreements_response(*, limit: int, offset: int, **criteria) -> bytes |
     sort = criteria["sort"]
     descending, sort_key = sort.startswith("-"), sort.removeprefix("-")
     filtered = any(
-        criteria[key] for key in ("statuses", "kind", "municipality_code", "organization_id",
-                                  "ending_before")
+        criteria.get(key) for key in ("statuses", "kind", "municipality_code", "organization_id",
+                                      "ending_before", "local_police_area_id",
+                                      "coordinator_user_id")
     ) or (criteria["text"] and criteria["text"].strip())
     if sort_key in SORTABLE and not filtered:
         items, total = await read_queries.page(sort_key, descending, limit, offset)
@@ -1219,3 +1224,72 @@ async def latest_progress_reports(commitment_ids: list[int]) -> dict[int, Progre
     for row in await repository.progress_reports_of_commitments(commitment_ids):
         latest.setdefault(row["commitment_id"], ProgressReportRead(**row))
     return latest
+
+
+# --- the coordinators' workspace: the Today page ------------------------------------------
+
+
+class CoordinatedAgreement(msgspec.Struct, frozen=True, kw_only=True):
+    """An agreement a user coordinates, as the Today page names it."""
+
+    id: int
+    title: str
+    kind: AgreementKind
+    status: AgreementStatus
+    registration_number: str | None
+    period_start: date
+    period_end: date | None
+    updated_at: datetime
+
+
+async def coordinated_agreements(user_id: int) -> list[CoordinatedAgreement]:
+    """Every agreement the user coordinates ("follows"), in every status, in one statement."""
+    return [
+        CoordinatedAgreement(
+            **{**row, "kind": AgreementKind(row["kind"]), "status": AgreementStatus(row["status"])}
+        )
+        for row in await repository.agreements_coordinated_by(user_id)
+    ]
+
+
+async def commitments_needing_attention(
+    agreement_ids: list[int], due_until: date
+) -> list[CommitmentDue]:
+    """Open commitments of the live ones among these agreements that await the party's
+    confirmation or are due on or before due_until (overdue ones included): one statement
+    for the commitments, one for their parties' names, whatever the number of agreements."""
+    return await _commitment_dues(
+        await repository.commitments_needing_attention(
+            agreement_ids, _values(OPEN_COMMITMENT), _values(LIVE_AGREEMENT),
+            CommitmentStatus.proposed.value, due_until,
+        )
+    )
+
+
+class FollowUpAhead(msgspec.Struct, frozen=True, kw_only=True):
+    """A follow-up (a steering group meeting or a report) of a live agreement."""
+
+    follow_up_id: int
+    agreement_id: int
+    date: date
+    kind: FollowUpKind
+    title: str
+    start_time: object  # datetime.time or None
+    location: str
+
+
+async def follow_ups_between(agreement_ids: list[int], first: date,
+                             last: date) -> list[FollowUpAhead]:
+    """Follow-ups of the live ones among these agreements dated first, last or a day
+    between, by date: one statement."""
+    rows = await repository.follow_ups_of_agreements_between(
+        agreement_ids, first, last, _values(LIVE_AGREEMENT)
+    )
+    return [FollowUpAhead(**{**row, "kind": FollowUpKind(row["kind"])}) for row in rows]
+
+
+async def party_names(party_ids: list[int]) -> dict[int, str]:
+    """The organisation name of each of these parties (unknown ids are left out)."""
+    rows = await repository.party_organizations(party_ids)
+    organizations = await registry.organizations_by_ids([r["organization_id"] for r in rows])
+    return {r["id"]: organizations[r["organization_id"]].name for r in rows}

@@ -268,3 +268,10 @@ _VERSIONED = {"organization": Organization, "contact": Contact, "local_police_ar
 
 async def update(entity: str, row_id: int, version: int, values: dict) -> bool:
     return await update_versioned(_VERSIONED[entity], row_id, version, values)
+
+
+async def organization_names() -> list[dict]:
+    """(id, name) of every organisation, by name: the choices of a filter."""
+    return await Organization.select(Organization.id, Organization.name).order_by(
+        Organization.name
+    ).order_by(Organization.id)

@@ -297,3 +297,11 @@ async def contacts_of_organizations(organization_ids: list[int]) -> dict[int, li
         for row in await repository.contacts_of(sorted(set(organization_ids))):
             found.setdefault(row["organization_id"], []).append(ContactRead(**row))
     return found
+
+
+# --- the coordinators' workspace: the agreements list ------------------------------------
+
+
+async def organization_choices() -> list[tuple[int, str]]:
+    """(id, name) of every organisation, by name, for a drop-down list."""
+    return [(row["id"], row["name"]) for row in await repository.organization_names()]

@@ -258,3 +258,8 @@ async def sent_reminders_of_agreement(agreement_id: int, limit: int) -> list[dic
     for row in rows:
         row["payload"] = _json(row["payload"])
     return rows
+
+
+async def count_messages(status: str) -> int:
+    """How many e-mails are in this status (led by the index on status)."""
+    return await OutboxMessage.count().where(OutboxMessage.status == status)

@@ -392,3 +392,11 @@ async def sent_reminders(agreement_id: int, limit: int = 50) -> list[SentReminde
         )
         for row in await repository.sent_reminders_of_agreement(agreement_id, limit)
     ]
+
+
+# --- the coordinators' workspace: the Today page -----------------------------------------
+
+
+async def failed_count() -> int:
+    """How many e-mails were given up on after their last attempt (the outbox's "failed")."""
+    return await repository.count_messages(MessageStatus.failed.value)

@@ -560,3 +560,59 @@ async def inputs_of_rounds(round_ids: list[int]) -> dict[int, list[InputRead]]:
         for found in await _input_reads(await repository.inputs_of(round_ids)):
             by_round[found.round_id].append(found)
     return by_round
+
+
+# --- the coordinators' workspace: the Today page -----------------------------------------
+
+
+@dataclass(frozen=True)
+class InputMissing:
+    """A party asked for something in an open round whose input has not come in."""
+
+    round_id: int
+    agreement_id: int
+    period: str
+    deadline: date
+    party_id: int
+    input_status: InputStatus | None  # a draft, returned, or None when not begun
+
+
+async def inputs_missing(agreement_ids: list[int]) -> list[InputMissing]:
+    """Every open round of these agreements, per party asked for something in it whose input
+    is neither submitted nor accepted; by deadline. Three statements at once, whatever the
+    number of agreements and rounds: the open rounds, who was asked (each party once per
+    round, not once per indicator), and the inputs."""
+    from samverkan.situation.tables import RoundRequest, SituationInput, SituationRound
+
+    if not agreement_ids:
+        return []
+    ids = sorted(set(agreement_ids))
+    open_rounds = (SituationRound.agreement_id.is_in(ids)
+                   & (SituationRound.status == RoundStatus.open.value))
+    round_ids = SituationRound.select(SituationRound.id).where(open_rounds)
+    rounds, asked, inputs = await gather_reads(
+        SituationRound.select(
+            SituationRound.id, SituationRound.agreement_id, SituationRound.period_kind,
+            SituationRound.period_start, SituationRound.deadline,
+        ).where(open_rounds),
+        RoundRequest.select(RoundRequest.round.as_alias("round_id"), RoundRequest.party_id)
+        .where(RoundRequest.round.is_in(round_ids)).distinct(),
+        SituationInput.select(SituationInput.round.as_alias("round_id"), SituationInput.party_id,
+                              SituationInput.status)
+        .where(SituationInput.round.is_in(round_ids)),
+    )
+    status_of = {(row["round_id"], row["party_id"]): InputStatus(row["status"]) for row in inputs}
+    parties_of: dict[int, list[int]] = defaultdict(list)
+    for row in asked:
+        parties_of[row["round_id"]].append(row["party_id"])
+    missing = []
+    for row in sorted(rounds, key=lambda r: (r["deadline"], r["id"])):
+        period = period_code(row["period_kind"], row["period_start"])
+        for party_id in sorted(parties_of[row["id"]]):
+            status = status_of.get((row["id"], party_id))
+            if status not in COUNTED:
+                missing.append(InputMissing(
+                    round_id=row["id"], agreement_id=row["agreement_id"], period=period,
+                    deadline=row["deadline"], party_id=party_id, input_status=status,
+                ))
+    return missing
