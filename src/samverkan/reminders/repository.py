@@ -263,3 +263,14 @@ async def sent_reminders_of_agreement(agreement_id: int, limit: int) -> list[dic
 async def count_messages(status: str) -> int:
     """How many e-mails are in this status (led by the index on status)."""
     return await OutboxMessage.count().where(OutboxMessage.status == status)
+
+
+async def redacted_message_ids(message_ids: list[int]) -> set[int]:
+    """Which of these messages lose their content once out of the outbox (a sign-in link)."""
+    if not message_ids:
+        return set()
+    rows = await OutboxMessage.select(OutboxMessage.id).where(
+        OutboxMessage.id.is_in(sorted(set(message_ids)))
+        & (OutboxMessage.redact_after_send == True)  # noqa: E712  (Piccolo's column operator)
+    )
+    return {row["id"] for row in rows}

@@ -400,3 +400,12 @@ async def sent_reminders(agreement_id: int, limit: int = 50) -> list[SentReminde
 async def failed_count() -> int:
     """How many e-mails were given up on after their last attempt (the outbox's "failed")."""
     return await repository.count_messages(MessageStatus.failed.value)
+
+
+# --- the workspace's outbox page ---------------------------------------------------------
+
+
+async def link_messages(message_ids: list[int]) -> set[int]:
+    """Which of these messages held a sign-in link: once sent or given up their content is
+    removed, so a failed one cannot be sent again (retry refuses it); a new invitation can."""
+    return await repository.redacted_message_ids(message_ids)

@@ -8,9 +8,11 @@ from samverkan.workspace import (
     agreement_page,
     calendar,
     directory,
+    outbox,
     registration,
     texts,  # noqa: F401  (adds the workspace's words to the catalogue)
     today,
+    users,
 )
 from samverkan.workspace.pages import PREFIX, NotSignedIn, SignInPages, to_login
 
@@ -24,6 +26,8 @@ workspace_router = Router(
         *agreement_page.ROUTES,
         *directory.ROUTES,
         *calendar.ROUTES,
+        *users.ROUTES,
+        *outbox.ROUTES,
     ],
     exception_handlers={NotSignedIn: to_login},
     include_in_schema=False,
