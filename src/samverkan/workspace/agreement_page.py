@@ -64,8 +64,9 @@ from samverkan.workspace.pages import NOTICES, SIGNED_IN, SignedIn, may_write, w
 # History lines shown at first, and how many more each "show more" adds.
 HISTORY_STEP = 25
 HISTORY_MAX = 2000
-# Sent reminders shown.
+# Sent reminders shown, and the planned ones (the earliest).
 SENT_SHOWN = 50
+PLANNED_SHOWN = 15
 # An agreement ending within this many days needs a successor soon.
 RENEWAL_DAYS = 90
 # A planned reminder is one not yet in an e-mail.
@@ -486,7 +487,7 @@ async def agreement_page(request: Request, user: SignedIn, agreement_id: int, *,
         request, user, "agreement.html", status_code=status_code, current="agreements",
         view=view, agreement=view.agreement, today=clock.today(), problem=problem,
         problem_at=problem_at, values=values or {}, errors=errors or {},
-        history_step=HISTORY_STEP, is_overdue=is_overdue,
+        history_step=HISTORY_STEP, planned_shown=PLANNED_SHOWN, is_overdue=is_overdue,
     )
 
 
