@@ -296,6 +296,11 @@ async def test_the_joint_picture_shows_inputs_with_the_internal_ones_marked(as_c
     assert "Godkänt" in shown and "Inskickat" in shown
     assert f'/api/agreements/{agreement["id"]}/situation.csv?round={round_["id"]}' in page.text
     assert f'/api/rounds/{round_["id"]}/document.pdf' in page.text
+    # The staff session opens the API's export the page links to.
+    exported = await as_coordinator.get(
+        f'/api/agreements/{agreement["id"]}/situation.csv?round={round_["id"]}')
+    assert exported.status_code == 200
+    assert "1234,5" in exported.text and ";77" not in exported.text  # internal: left out
     # The agreement's page tells the round and what each party has sent.
     situation = section(await as_coordinator.get(page_url(agreement)), "situation")
     assert "Omgång 2026-Q2" in situation and "Godkänt" in situation
@@ -313,3 +318,27 @@ async def test_the_page_speaks_english_when_asked(as_coordinator, coordinator):
     assert "Registered the agreement." in section(page, "history")
     assert "Start preparing with the parties" not in page.text  # already in preparation
     assert "Send for signature" in section(page, "lifecycle")
+
+
+async def test_an_ended_agreement_is_read_only(as_coordinator, coordinator):
+    agreement = await coordinator.agreement()
+    commitment = await coordinator.commitment(agreement, 0)
+    await coordinator.activate(agreement)
+    assert (await coordinator.move(agreement, "ended")).status_code == 200
+    page = await as_coordinator.get(page_url(agreement))
+    assert page.status_code == 200
+    assert "Avslutad" in section(page, "lifecycle")
+    assert "kan inte ändras längre" in section(page, "lifecycle")
+    assert page_url(agreement, "/edit") not in page.text
+    assert "Lägg till ett åtagande" not in page.text
+    edit = await as_coordinator.get(page_url(agreement, "/edit"))
+    assert "kan inte ändras" in edit.text and 'action="' + page_url(agreement, "/edit") \
+        not in edit.text
+    fresh = await coordinator.fresh(agreement)
+    refused = await as_coordinator.post(page_url(agreement, "/edit"), {
+        "title": "Ny", "kind": "collaboration_agreement", "period_start": "2026-01-01",
+        "version": str(fresh["version"])})
+    assert refused.status_code == 409
+    assert "kan inte längre ändras" in refused.text
+    shown = await as_coordinator.get(page_url(agreement, f"/commitments/{commitment['id']}"))
+    assert shown.status_code == 200 and "Ändra status" not in shown.text
