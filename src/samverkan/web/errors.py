@@ -5,6 +5,7 @@ from collections.abc import Callable
 
 from litestar import Request, Response
 
+from samverkan.errors import Forbidden
 from samverkan.web import i18n
 from samverkan.web.areas import Area, area_of
 from samverkan.web.templating import page
@@ -15,12 +16,17 @@ _EXPLAINED = {400, 403, 404, 405, 409, 429, 500, 503}
 
 
 def error_page(
-    request: Request, area: Area, status_code: int, headers: dict[str, str] | None = None
+    request: Request, area: Area, status_code: int, headers: dict[str, str] | None = None,
+    exc: Exception | None = None,
 ):
     """The page for an error status. It says what happened in general words only: what
-    exactly was refused, or whether something exists, is not for the page to tell."""
+    exactly was refused, or whether something exists, is not for the page to tell. A 403
+    is either a form without its CSRF token or a role that may not do this (Forbidden):
+    each says its own."""
     lang = i18n.choose_language(request)
     shown = status_code if status_code in _EXPLAINED else (500 if status_code >= 500 else 400)
+    if isinstance(exc, Forbidden):
+        shown = "forbidden"
     retry_minutes = None
     if headers and headers.get("Retry-After", "").isdigit():
         retry_minutes = max(1, math.ceil(int(headers["Retry-After"]) / 60))
@@ -49,6 +55,6 @@ def pages_or(api_handler: Handler) -> Handler:
             return response
         retry_after = response.headers.get("Retry-After")
         return error_page(request, area, response.status_code,
-                          {"Retry-After": retry_after} if retry_after else None)
+                          {"Retry-After": retry_after} if retry_after else None, exc)
 
     return handler

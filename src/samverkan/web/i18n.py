@@ -288,6 +288,10 @@ MESSAGES: dict[str, dict[str, str]] = {
         "error_403_title": "Formuläret kunde inte skickas",
         "error_403": "Av säkerhetsskäl kunde formuläret inte tas emot. Gå tillbaka, ladda "
                      "om sidan och försök igen.",
+        "error_forbidden_title": "Du saknar behörighet",
+        "error_forbidden": "Din roll ger inte rätt att göra det här. Läsbehörighet räcker för att "
+                           "se uppgifterna; för att ändra dem behöver du vara samordnare, och "
+                           "användare hanteras av en administratör.",
         "error_404_title": "Sidan finns inte",
         "error_404": "Sidan du söker finns inte, eller så har du inte tillgång till den.",
         "error_405_title": "Det går inte att göra så",
@@ -563,6 +567,10 @@ MESSAGES: dict[str, dict[str, str]] = {
         "error_403_title": "The form could not be sent",
         "error_403": "For your security the form could not be accepted. Go back, reload the "
                      "page and try again.",
+        "error_forbidden_title": "You do not have permission",
+        "error_forbidden": "Your role does not allow this. Read access lets you see the "
+                           "details; to change them you need to be a coordinator, and users "
+                           "are managed by an administrator.",
         "error_404_title": "Page not found",
         "error_404": "The page you are looking for does not exist, or you do not have access "
                      "to it.",
