@@ -22,7 +22,7 @@ from tests.web.pages import signed_in_staff
 
 pytestmark = pytest.mark.usefixtures("database")
 
-FEED_URL = re.compile(r'value="(https?://[^"]+/workspace/calendar/feed/([A-Za-z0-9_-]+)\.ics)"')
+FEED_URL = re.compile(r'>(https?://[^<]+/workspace/calendar/feed/([A-Za-z0-9_-]+)\.ics)</textarea>')
 STOCKHOLM = ZoneInfo("Europe/Stockholm")
 
 
