@@ -524,3 +524,25 @@ async def test_removing_rows_and_bad_values_in_the_later_steps(as_coordinator, c
         "action": "remove_party", "party_id": other["id"], "version": other["version"]})
     assert gone.status_code == 303
     assert [p["id"] for p in (await api_agreement(coordinator, aid))["parties"]] == [party["id"]]
+
+
+async def test_every_step_speaks_english_when_asked(as_coordinator, coordinator):
+    agreement = await coordinator.agreement(parties=2)
+    as_coordinator.client.cookies.set("samverkan_lang", "en")
+    try:
+        for number, (slug, heading) in enumerate((
+                ("basics", "Basics"), ("parties", "Parties"),
+                ("content", "Purpose, focus areas and goals"), ("commitments", "Commitments"),
+                ("follow-up", "Follow-up"), ("signatories", "Signatories"),
+                ("review", "Review")), start=1):
+            page = await as_coordinator.get(step(agreement["id"], slug))
+            assert page.status_code == 200, slug
+            assert f"<h1>{heading}</h1>" in page.text
+            assert f"Step {number} of 7" in page.text
+        start_page = await as_coordinator.get(REGISTER)
+        assert "Save and continue later" in start_page.text
+        check = await as_coordinator.get("/workspace/register/check-org",
+                                         params={"org_number": "212000-0143"})
+        assert "the check digit does not match" in check.text
+    finally:
+        as_coordinator.client.cookies.delete("samverkan_lang")

@@ -176,8 +176,8 @@ def _text(form: Any, name: str) -> str:
 
 
 def _long_text(form: Any, name: str) -> str:
-    """A text area as typed (line breaks kept), without the blank lines around it."""
-    return str(form.get(name, "")).strip("\r\n").rstrip()
+    """A text area as typed (its line breaks as newlines), without blank lines around it."""
+    return str(form.get(name, "")).replace("\r\n", "\n").strip("\n").rstrip()
 
 
 def _version(form: Any, name: str) -> int | None:
@@ -548,7 +548,14 @@ async def read_basics(form: Any, lang: str) -> tuple[dict, dict, dict]:
 
 
 def _changed(fields: dict, agreement: AgreementRead) -> dict:
-    return {key: value for key, value in fields.items() if getattr(agreement, key) != value}
+    """The fields that differ from what is saved (the municipalities in any order)."""
+    def same(key: str, value) -> bool:
+        stored = getattr(agreement, key)
+        if isinstance(value, list):
+            return sorted(stored) == sorted(value)
+        return stored == value
+
+    return {key: value for key, value in fields.items() if not same(key, value)}
 
 
 # --- step 2: parties -------------------------------------------------------------------------
