@@ -206,8 +206,11 @@ async def test_the_token_is_left_out_of_log_lines(app, caplog):
     assert token not in caplog.text
 
 
-async def test_viewers_cannot_make_a_feed(as_viewer):
-    refused = await as_viewer.post("/workspace/calendar")
-    assert refused.status_code == 403
-    page = await as_viewer.get("/workspace/calendar")
-    assert "Skapa kalenderadress" not in page.text
+async def test_a_viewer_may_have_a_feed_of_their_own(app, as_viewer):
+    # A feed changes nothing shared; a viewer coordinates nothing, so it is empty.
+    url, _ = await new_feed(as_viewer)
+    response = await fetch(app, url)
+    assert response.status_code == 200
+    assert events(response.content) == {}
+    assert (await as_viewer.post("/workspace/calendar/revoke")).status_code == 303
+    assert (await fetch(app, url)).status_code == 404

@@ -16,7 +16,7 @@ from samverkan.accounts.service import CurrentUser
 from samverkan.db import write_transaction
 from samverkan.errors import NotFound
 from samverkan.workspace import service
-from samverkan.workspace.pages import NOTICES, SIGNED_IN, SignedIn, may_write, workspace_page
+from samverkan.workspace.pages import NOTICES, SIGNED_IN, SignedIn, workspace_page
 
 PAGE = "/workspace/calendar"
 
@@ -53,15 +53,14 @@ class CalendarPages(Controller):
     @post("/")
     async def create_feed(self, request: Request, user: SignedIn) -> Template:
         """Make a new feed and show its URL in this answer, the one time it is shown: the
-        page is not a redirect, so the secret is in no URL and no browser history."""
-        may_write(user)
+        page is not a redirect, so the secret is in no URL and no browser history. A
+        feed is the user's own, not a change of anything shared: viewers may have one."""
         async with write_transaction():
             created = await service.create_feed(user)
         return await _page(request, user, status_code=201, new_feed=created)
 
     @post("/revoke")
     async def revoke_feed(self, request: Request, user: SignedIn) -> Response:
-        # Anyone may end their own feed, also a user who is now only allowed to read.
         async with write_transaction():
             revoked = await service.revoke_feed(user)
         return Redirect(f"{PAGE}?done={'cal_revoked' if revoked else 'cal_none'}",
