@@ -254,3 +254,24 @@ async def test_viewers_read_but_may_not_change(as_viewer, coordinator):
     assert (await as_viewer.get("/workspace/organizations/new")).status_code == 403
     found = await coordinator.get("/api/organizations", params={"q": name})
     assert found.json()["total"] == 0
+
+
+async def test_the_directory_pages_speak_english(as_admin, coordinator):
+    organization = await coordinator.organization()
+    as_admin.client.cookies.set("samverkan_lang", "en")
+    pages = {
+        "/workspace/organizations": "All organisations",
+        f"/workspace/organizations/{organization['id']}": "Contact persons",
+        "/workspace/organizations/new": "Add an organisation",
+        f"/workspace/organizations/{organization['id']}/edit": "Kind of organisation",
+        f"/workspace/organizations/{organization['id']}/contacts/new": "New contact person",
+        f"/workspace/contacts/{organization['contacts'][0]['id']}/edit": "Edit contact person",
+        "/workspace/users": "Create an account",
+        "/workspace/outbox": "E-mail from the service",
+        "/workspace/calendar": "How to add the calendar",
+    }
+    for url, words in pages.items():
+        page = await as_admin.get(url)
+        assert page.status_code == 200, url
+        assert '<html lang="en">' in page.text and words in page.text, url
+    as_admin.client.cookies.delete("samverkan_lang")
