@@ -1,7 +1,7 @@
 """An agreement's page in the workspace, in Chromium: a coordinator signs in, opens an
 agreement with parties, commitments and a lägesbild round, finds no serious or critical
-accessibility violation on the page, its edit form and its joint picture – at a desktop's
-and a phone's width – and changes the title through the form."""
+accessibility violation on the page, its edit form, its joint picture and its other forms
+– at a desktop's and a phone's width – and changes the title through the form."""
 
 from datetime import timedelta
 
@@ -74,6 +74,20 @@ async def test_the_agreement_pages_are_accessible_and_the_title_can_be_edited(
     await page.get_by_text("Oro kring torget på kvällarna").wait_for()
     for width in (DESKTOP, PHONE):
         await checked(page, axe, width)
+
+    # The forms with pages of their own.
+    await page.set_viewport_size(DESKTOP)
+    await page.goto(url)
+    await page.get_by_role("link", name="Trygghetsvandringar varje månad").first.click()
+    await page.locator("h1", has_text="Trygghetsvandringar varje månad").wait_for()
+    for width in (DESKTOP, PHONE):
+        await checked(page, axe, width)
+    for path, heading in (("/follow-ups/new", "Nytt uppföljningstillfälle"),
+                          ("/rounds/new", "Öppna en ny omgång")):
+        await page.goto(url + path)
+        await page.locator("h1", has_text=heading).wait_for()
+        await checked(page, axe, DESKTOP)
+    no_console_errors(console_errors)
 
     await page.set_viewport_size(DESKTOP)
     await page.goto(url)
