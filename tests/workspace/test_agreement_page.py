@@ -168,7 +168,19 @@ async def test_the_history_tells_what_changed_in_sentences(as_coordinator, coord
         f"/api/commitments/{commitment['id']}", json={"title": "Andra rubriken"},
         headers={"If-Match": f'"{commitment["version"]}"'})
     assert renamed.status_code == 200, renamed.text
+    party = agreement["parties"][1]
+    other = await coordinator.post(
+        f"/api/organizations/{party['organization']['id']}/contacts",
+        json={"name": "Nils Nyberg", "email": f"{unique('n')}@example.se"})
+    assert other.status_code == 201, other.text
+    switched = await coordinator.patch(
+        f"/api/agreements/{agreement['id']}/parties/{party['id']}",
+        json={"primary_contact_id": other.json()["id"], "role": "Bostadsbolag"},
+        headers={"If-Match": f'"{party["version"]}"'})
+    assert switched.status_code == 200, switched.text
     history = section(await as_coordinator.get(page_url(agreement)), "history")
+    assert (f"Ändrade parten {party['organization']['name']}: roll ”Part” → ”Bostadsbolag”; "
+            f"kontaktperson ”{party['primary_contact']['name']}” → ”Nils Nyberg”") in history
     assert (f"Ändrade överenskommelsen: rubrik ”{agreement['title']}” → ”{new_title}”"
             in history)
     assert "→ ”Efter" in history and "; periodens slut 31 december 2029 → 30 juni 2030" in history

@@ -285,7 +285,7 @@ _SIMPLE = ("title", "status", "kind", "registration_number", "period_start", "pe
 # Bookkeeping that changes with every write and tells a reader nothing.
 _QUIET = frozenset({"version", "updated_at", "created_at", "status_changed_at", "confirmed_at",
                     "confirmed_by", "submitted_at", "submitted_by", "reviewed_at",
-                    "reviewed_by", "values", "outcomes", "organization", "primary_contact",
+                    "reviewed_by", "values", "outcomes", "organization",
                     "parties", "commitments", "focus_areas", "goals", "follow_ups",
                     "coordinator_user_ids", "requests", "id", "agreement_id"})
 _CHOICE_OF = {"status": None, "kind": None, "follow_up_cadence": "cadence",
@@ -373,7 +373,13 @@ def _changes(lang: str, event: AuditEventRead) -> str:
     for name in ordered:
         if name in _QUIET:
             continue
-        if name in _SIMPLE:
+        if name == "primary_contact":
+            # A party's contact person is stored whole: say whose name it was and is.
+            told.append(translate(
+                lang, "ag_h_change", field=_field_name(lang, "primary_contact_id"),
+                old=_value(lang, "", "", (before.get(name) or {}).get("name")),
+                new=_value(lang, "", "", (after.get(name) or {}).get("name"))))
+        elif name in _SIMPLE:
             told.append(translate(
                 lang, "ag_h_change", field=_field_name(lang, name),
                 old=_value(lang, event.entity_type, name, before.get(name)),
