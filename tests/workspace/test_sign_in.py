@@ -12,14 +12,17 @@ async def test_a_page_without_session_sends_to_sign_in_and_back(app, coordinator
     browser = Browser(app, first_page="/workspace/login")
     away = await browser.get("/workspace/agreements?q=Luleå")
     assert away.status_code == 303
-    assert away.headers["location"] == "/workspace/login?next=/workspace/agreements%3Fq%3DLule%C3%A5"
+    # The page's address, query and all, travels as one value of next=.
+    assert away.headers["location"] == (
+        "/workspace/login?next=/workspace/agreements%3Fq%3DLule%25C3%25A5")
     form = await browser.get(away.headers["location"])
-    assert 'name="next" value="/workspace/agreements?q=Luleå"' in form.text
+    assert 'name="next" value="/workspace/agreements?q=Lule%C3%A5"' in form.text
     signed_in = await browser.post("/workspace/login", {
         "email": coordinator.user.email, "password": PASSWORD,
-        "next": "/workspace/agreements?q=Luleå"})
+        "next": "/workspace/agreements?q=Lule%C3%A5"})
     assert signed_in.status_code == 303
-    assert signed_in.headers["location"] == "/workspace/agreements?q=Luleå"
+    assert signed_in.headers["location"] == "/workspace/agreements?q=Lule%C3%A5"
+    assert "Luleå" in (await browser.get(signed_in.headers["location"])).text
     await browser.close()
 
 
