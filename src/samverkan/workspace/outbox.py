@@ -53,6 +53,7 @@ class OutboxPages(Controller):
         return workspace_page(
             request, user, "outbox.html", status_code=status_code, status=status, tabs=TABS,
             messages=messages, total=total, link_messages=links, kinds=KINDS, problem=problem,
+            current="outbox",
             pager=page_links(OUTBOX, {"status": status}, page, pages),
         )
 
