@@ -34,8 +34,10 @@ def heading_count(html: str, section_id: str) -> int:
     return int(re.search(r"\((\d+)\)", heading).group(1))
 
 
-async def today(browser) -> str:
-    page = await browser.get("/workspace/")
+async def today(browser, section_id: str | None = None) -> str:
+    """The Today page; with section_id, with every line of that section shown (the shared
+    test coordinator follows many agreements: only the first lines show by default)."""
+    page = await browser.get("/workspace/", params={"all": section_id} if section_id else None)
     assert page.status_code == 200, page.text
     return page.text
 
@@ -57,7 +59,7 @@ async def test_a_proposed_commitment_awaits_confirmation_until_its_party_confirm
     commitment = await coordinator.commitment(agreement, party_index=1, due_date=days(200))
     party_name = agreement["parties"][1]["organization"]["name"]
 
-    awaiting = section(await today(as_coordinator), "awaiting")
+    awaiting = section(await today(as_coordinator, "awaiting"), "awaiting")
     assert commitment["title"] in awaiting
     assert (f'href="/workspace/agreements/{agreement["id"]}#commitment-{commitment["id"]}"'
             in awaiting)
@@ -70,7 +72,7 @@ async def test_a_proposed_commitment_awaits_confirmation_until_its_party_confirm
             PartyResponse(comment="Vi gör det"), confirm=True)
     assert (await coordinator.get(f"/api/commitments/{commitment['id']}")).json()[
         "status"] == "confirmed"
-    assert commitment["title"] not in await today(as_coordinator)
+    assert commitment["title"] not in await today(as_coordinator, "awaiting")
 
 
 async def test_overdue_and_due_soon_commitments_until_they_are_done(as_coordinator,
@@ -80,8 +82,8 @@ async def test_overdue_and_due_soon_commitments_until_they_are_done(as_coordinat
     soon = await coordinator.commitment(agreement, party_index=1, due_date=days(5))
     later = await coordinator.commitment(agreement, due_date=days(40))
 
-    page = await today(as_coordinator)
-    overdue, due_soon = section(page, "overdue"), section(page, "due-soon")
+    overdue = section(await today(as_coordinator, "overdue"), "overdue")
+    due_soon = section(await today(as_coordinator, "due-soon"), "due-soon")
     assert late["title"] in overdue and late["title"] not in due_soon
     assert soon["title"] in due_soon and soon["title"] not in overdue
     assert later["title"] not in overdue and later["title"] not in due_soon
@@ -91,9 +93,8 @@ async def test_overdue_and_due_soon_commitments_until_they_are_done(as_coordinat
         moved = await coordinator.post(f"/api/commitments/{late['id']}/status",
                                        json={"status": status})
         assert moved.status_code == 200, moved.text
-    page = await today(as_coordinator)
-    assert late["title"] not in page
-    assert soon["title"] in section(page, "due-soon")
+    assert late["title"] not in await today(as_coordinator, "overdue")
+    assert soon["title"] in section(await today(as_coordinator, "due-soon"), "due-soon")
 
 
 async def test_follow_ups_in_the_next_30_days(as_coordinator, coordinator):
@@ -106,7 +107,7 @@ async def test_follow_ups_in_the_next_30_days(as_coordinator, coordinator):
                   "start_time": "13:30", "location": "Stadshuset"})
         assert created.status_code == 201, created.text
 
-    follow_ups = section(await today(as_coordinator), "follow-ups")
+    follow_ups = section(await today(as_coordinator, "follow-ups"), "follow-ups")
     assert near in follow_ups and far not in follow_ups
     assert f'href="/workspace/agreements/{agreement["id"]}#follow-ups"' in follow_ups
     assert "kl. 13:30" in follow_ups and "Stadshuset" in follow_ups
@@ -126,7 +127,7 @@ async def test_missing_inputs_to_an_open_round_until_the_party_submits(as_coordi
     await coordinator.submit_input(round_, first, [{"indicator_id": crime["id"], "value": 12}])
     await coordinator.save_input(round_, second, [{"indicator_id": crime["id"], "value": 3}])
 
-    inputs = section(await today(as_coordinator), "inputs")
+    inputs = section(await today(as_coordinator, "inputs"), "inputs")
     mine = [line for line in inputs.split("<li>") if agreement["title"] in line]
     assert len(mine) == 1
     assert second_name in mine[0] and first_name not in mine[0]
@@ -134,7 +135,7 @@ async def test_missing_inputs_to_an_open_round_until_the_party_submits(as_coordi
     assert f'href="/workspace/agreements/{agreement["id"]}#situation"' in mine[0]
 
     await coordinator.submit_input(round_, second, [{"indicator_id": crime["id"], "value": 3}])
-    assert agreement["title"] not in section(await today(as_coordinator), "inputs")
+    assert agreement["title"] not in section(await today(as_coordinator, "inputs"), "inputs")
 
 
 async def test_agreements_in_force_that_end_within_90_days(as_coordinator, coordinator):
@@ -143,7 +144,7 @@ async def test_agreements_in_force_that_end_within_90_days(as_coordinator, coord
     for agreement in (ending, lasting):
         await coordinator.activate(agreement)
 
-    page = section(await today(as_coordinator), "ending")
+    page = section(await today(as_coordinator, "ending"), "ending")
     assert ending["title"] in page and lasting["title"] not in page
     assert f'href="/workspace/agreements/{ending["id"]}#lifecycle"' in page
 
@@ -151,12 +152,12 @@ async def test_agreements_in_force_that_end_within_90_days(as_coordinator, coord
 async def test_drafts_link_to_their_registration_until_they_move_on(as_coordinator,
                                                                    coordinator):
     draft = await coordinator.agreement()
-    drafts = section(await today(as_coordinator), "drafts")
+    drafts = section(await today(as_coordinator, "drafts"), "drafts")
     assert f'href="/workspace/agreements/{draft["id"]}/register"' in drafts
     assert draft["title"] in drafts
 
     assert (await coordinator.move(draft, "in_preparation")).status_code == 200
-    assert draft["title"] not in section(await today(as_coordinator), "drafts")
+    assert draft["title"] not in section(await today(as_coordinator, "drafts"), "drafts")
 
 
 async def test_failed_e_mails_are_counted_with_a_link_to_them(as_coordinator):
@@ -227,3 +228,23 @@ async def test_a_viewer_sees_the_page_and_english_works(as_viewer):
     english = await as_viewer.get("/workspace/")
     assert "<h1>Today</h1>" in english.text
     assert "You do not follow any agreements yet." in english.text
+
+
+async def test_a_long_section_shows_its_first_lines_and_offers_the_rest(app, client):
+    user = await make_user("coordinator")
+    api = Api(client, user)
+    agreement = await live_agreement(api)
+    made = [await api.commitment(agreement, due_date=days(-30 + n)) for n in range(12)]
+    browser = await signed_in_staff(app, user)
+
+    overdue = section(await today(browser), "overdue")
+    assert heading_count(await today(browser), "overdue") == 12
+    assert [c["title"] in overdue for c in made] == [True] * 10 + [False] * 2
+    assert "Visar de 10 första av 12." in overdue
+    assert 'href="/workspace/?all=overdue#overdue">Visa alla 12</a>' in overdue
+    everything = section(await today(browser, "overdue"), "overdue")
+    assert all(c["title"] in everything for c in made)
+    assert "Visa alla" not in everything
+    # The same commitments await confirmation too, the longest waiting first.
+    assert heading_count(await today(browser), "awaiting") == 12
+    await browser.close()

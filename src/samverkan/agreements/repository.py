@@ -753,69 +753,151 @@ async def progress_reports_of_commitments(commitment_ids: list[int]) -> list[dic
 
 
 # --- the coordinators' workspace: the Today page and the agreements list -----------------
+# The Today page's reads are hand-written statements (through Piccolo's raw(), so on both
+# engines; on PostgreSQL straight from the pool), led by the user's rows in
+# agreement_coordinator. Each returns at most `limit` rows per list with the list's total
+# beside them, so a coordinator with a long backlog costs no more than one with a short one.
+# Building Piccolo's select with is_in() over 500 ids cost more than running it; turning
+# hundreds of rows into dicts more again.
+
+EVERY = 1_000_000  # a limit that is no limit
+
+
+def _listed(values: Iterable[str]) -> str:
+    """Status names written out as SQL strings (they are the enums' own values)."""
+    quoted = []
+    for value in values:
+        if not value.replace("_", "").isalpha():
+            raise ValueError(f"not a status name: {value!r}")
+        quoted.append(f"'{value}'")
+    return ", ".join(quoted)
+
+
+def _ids(ids: Iterable[int]) -> str:
+    """Ids written out as SQL integers."""
+    return ",".join(str(int(i)) for i in dict.fromkeys(ids)) or "NULL"
+
+
+async def _fetch(table, sql: str, *args) -> list:
+    """The rows of a hand-written statement with {} placeholders: on PostgreSQL outside a
+    transaction straight from the pool (asyncpg records, read like dicts), elsewhere through
+    Piccolo's raw()."""
+    import re
+
+    from samverkan.db import read_pool
+
+    pool = read_pool()
+    if pool is None:
+        return await table.raw(sql, *args)
+    numbers = iter(range(1, len(args) + 1))
+    return await pool.fetch(re.sub(r"\{\}", lambda _: f"${next(numbers)}", sql), *args)
 
 
 async def agreements_coordinated_by(user_id: int) -> list[dict]:
     """A brief row of every agreement the user coordinates, in one statement."""
-    return await Agreement.select(
-        Agreement.id,
-        Agreement.title,
-        Agreement.kind,
-        Agreement.status,
-        Agreement.registration_number,
-        Agreement.period_start,
-        Agreement.period_end,
-        Agreement.updated_at,
-    ).where(
-        Agreement.id.is_in(
-            AgreementCoordinator.select(AgreementCoordinator.agreement).where(
-                AgreementCoordinator.user_id == user_id
-            )
-        )
-    ).order_by(Agreement.id)
-
-
-async def commitments_needing_attention(
-    agreement_ids: list[int], open_statuses: list[str], live: list[str], proposed: str,
-    due_until: date,
-) -> list[dict]:
-    """Open commitments of these agreements (when live) that are proposed or due on or before
-    due_until, as the reminders read them (_DUE)."""
-    if not agreement_ids:
-        return []
-    return await _commitments_due(
-        Commitment.agreement.is_in(_distinct(agreement_ids))
-        & ((Commitment.status == proposed) | (Commitment.due_date <= due_until)),
-        open_statuses, live, Commitment.id,
+    return await _fetch(
+        Agreement,
+        "SELECT a.id, a.title, a.kind, a.status, a.registration_number, a.period_start, "
+        "a.period_end, a.updated_at FROM agreement_coordinator ac "
+        "JOIN agreement a ON a.id = ac.agreement WHERE ac.user_id = {} ORDER BY a.id",
+        user_id,
     )
 
 
-async def follow_ups_of_agreements_between(
-    agreement_ids: list[int], first: date, last: date, live: list[str]
+async def coordinated_ids(user_id: int) -> list[int]:
+    rows = await _fetch(
+        AgreementCoordinator,
+        "SELECT agreement FROM agreement_coordinator WHERE user_id = {} ORDER BY agreement",
+        user_id,
+    )
+    return [row["agreement"] for row in rows]
+
+
+async def drafts_and_endings(user_id: int, in_force: list[str], first: date,
+                             last: date) -> list[dict]:
+    """How many agreements the user coordinates (`followed`, on every row, and on one row
+    of NULLs when none of the rest matches), with its drafts and those in force whose
+    period ends first, last or between."""
+    return await _fetch(
+        Agreement,
+        "SELECT n.followed, a.id, a.title, a.kind, a.status, a.registration_number, "
+        "a.period_end, a.updated_at "
+        "FROM (SELECT count(*) AS followed FROM agreement_coordinator WHERE user_id = {}) n "
+        "LEFT JOIN (SELECT x.* FROM agreement_coordinator ac "
+        "           JOIN agreement x ON x.id = ac.agreement WHERE ac.user_id = {} "
+        "           AND (x.status = 'draft' OR (x.status IN "
+        f"({_listed(in_force)}) AND x.period_end >= {{}} AND x.period_end <= {{}}))) a "
+        "ON 1 = 1 ORDER BY a.period_end, a.updated_at DESC, a.id",
+        user_id, user_id, first, last,
+    )
+
+
+async def commitments_needing_attention(
+    user_id: int, open_statuses: list[str], live: list[str], proposed: str, today: date,
+    due_until: date, limits: tuple[int, int, int],
 ) -> list[dict]:
-    """Follow-ups of these agreements (when live) dated first, last or a day between."""
-    if not agreement_ids:
-        return []
-    return await FollowUp.select(
-        FollowUp.id.as_alias("follow_up_id"),
-        FollowUp.agreement.as_alias("agreement_id"),
-        FollowUp.date,
-        FollowUp.kind,
-        FollowUp.title,
-        FollowUp.start_time,
-        FollowUp.location,
-    ).where(
-        FollowUp.agreement.is_in(_distinct(agreement_ids))
-        & (FollowUp.date >= first) & (FollowUp.date <= last)
-        & FollowUp.agreement.status.is_in(live)
-    ).order_by(FollowUp.date).order_by(FollowUp.id)
+    """Open commitments of the live agreements user_id coordinates, in three lists: proposed
+    (oldest first), due before today (overdue, earliest first) and due from today to
+    due_until (earliest first), at most limits[n] of each, every row flagged with the lists
+    it is in and carrying the three totals; with its agreement's title and its party's name
+    (joined here, as on the hot read path, rather than asked of the registry id by id)."""
+    awaiting = f"c.status = '{proposed}'"
+    overdue = "c.due_date < {}"
+    soon = "(c.due_date >= {} AND c.due_date <= {})"
+    return await _fetch(
+        Commitment,
+        "SELECT * FROM (SELECT c.id AS commitment_id, c.title, c.due_date, c.status, "
+        "c.status_changed_at, c.agreement AS agreement_id, a.title AS agreement_title, "
+        "c.party AS party_id, o.name AS organization_name, "
+        f"CASE WHEN {awaiting} THEN 1 ELSE 0 END AS awaiting, "
+        f"CASE WHEN {overdue} THEN 1 ELSE 0 END AS overdue, "
+        f"CASE WHEN {soon} THEN 1 ELSE 0 END AS due_soon, "
+        f"row_number() OVER (PARTITION BY {awaiting} ORDER BY c.status_changed_at, c.id) "
+        "AS awaiting_n, "
+        f"row_number() OVER (PARTITION BY {overdue} ORDER BY c.due_date, c.id) AS overdue_n, "
+        f"row_number() OVER (PARTITION BY {soon} ORDER BY c.due_date, c.id) AS due_soon_n, "
+        f"sum(CASE WHEN {awaiting} THEN 1 ELSE 0 END) OVER () AS awaiting_total, "
+        f"sum(CASE WHEN {overdue} THEN 1 ELSE 0 END) OVER () AS overdue_total, "
+        f"sum(CASE WHEN {soon} THEN 1 ELSE 0 END) OVER () AS due_soon_total "
+        "FROM agreement_coordinator ac JOIN agreement a ON a.id = ac.agreement "
+        "JOIN commitment c ON c.agreement = a.id JOIN party p ON p.id = c.party "
+        "JOIN organization o ON o.id = p.organization "
+        f"WHERE ac.user_id = {{}} AND a.status IN ({_listed(live)}) "
+        f"AND c.status IN ({_listed(open_statuses)}) "
+        f"AND ({awaiting} OR c.due_date <= {{}})) t "
+        "WHERE (t.awaiting = 1 AND t.awaiting_n <= {}) OR (t.overdue = 1 AND t.overdue_n <= {}) "
+        "OR (t.due_soon = 1 AND t.due_soon_n <= {})",
+        # the placeholders in order: overdue, soon ×2 (flags), overdue, soon ×2 (partitions),
+        # overdue, soon ×2 (totals), the user, due_until, the three limits
+        today, today, due_until, today, today, due_until, today, today, due_until,
+        user_id, due_until, *limits,
+    )
 
 
-async def party_organizations(party_ids: list[int]) -> list[dict]:
-    """(id, agreement_id, organization_id) of these parties."""
+async def follow_ups_coordinated_between(
+    user_id: int, first: date, last: date, live: list[str], limit: int
+) -> list[dict]:
+    """The first `limit` follow-ups of the live agreements user_id coordinates dated first,
+    last or between, by date, with their agreement's title and how many there are."""
+    return await _fetch(
+        FollowUp,
+        "SELECT f.id AS follow_up_id, f.agreement AS agreement_id, a.title AS agreement_title, "
+        "f.date, f.kind, f.title, f.start_time, f.location, count(*) OVER () AS total "
+        "FROM agreement_coordinator ac "
+        "JOIN agreement a ON a.id = ac.agreement JOIN follow_up f ON f.agreement = a.id "
+        f"WHERE ac.user_id = {{}} AND a.status IN ({_listed(live)}) "
+        "AND f.date >= {} AND f.date <= {} ORDER BY f.date, f.id LIMIT {}",
+        user_id, first, last, limit,
+    )
+
+
+async def party_labels(party_ids: list[int]) -> list[dict]:
+    """(id, organization_name, agreement_title) of these parties."""
     if not party_ids:
         return []
-    return await Party.select(
-        Party.id, Party.agreement.as_alias("agreement_id"),
-        Party.organization.as_alias("organization_id"),
-    ).where(Party.id.is_in(_distinct(party_ids)))
+    return await _fetch(
+        Party,
+        "SELECT p.id, o.name AS organization_name, a.title AS agreement_title FROM party p "
+        "JOIN organization o ON o.id = p.organization JOIN agreement a ON a.id = p.agreement "
+        f"WHERE p.id IN ({_ids(party_ids)})"
+    )

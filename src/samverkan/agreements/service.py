@@ -1227,6 +1227,18 @@ async def latest_progress_reports(commitment_ids: list[int]) -> dict[int, Progre
 
 
 # --- the coordinators' workspace: the Today page ------------------------------------------
+# A fixed number of statements whatever the number of agreements a user follows, each
+# returning at most a page of every list with the list's total; rows come back as msgspec
+# structs, not pydantic models, with their enums looked up in a dict.
+
+_KINDS = {k.value: k for k in AgreementKind}
+_AGREEMENT_STATUSES = {s.value: s for s in AgreementStatus}
+_COMMITMENT_STATUSES = {s.value: s for s in CommitmentStatus}
+_FOLLOW_UP_KINDS = {k.value: k for k in FollowUpKind}
+
+
+def _limit(limit: int | None) -> int:
+    return repository.EVERY if limit is None else limit
 
 
 class CoordinatedAgreement(msgspec.Struct, frozen=True, kw_only=True):
@@ -1246,24 +1258,112 @@ async def coordinated_agreements(user_id: int) -> list[CoordinatedAgreement]:
     """Every agreement the user coordinates ("follows"), in every status, in one statement."""
     return [
         CoordinatedAgreement(
-            **{**row, "kind": AgreementKind(row["kind"]), "status": AgreementStatus(row["status"])}
+            id=row["id"], title=row["title"], kind=_KINDS[row["kind"]],
+            status=_AGREEMENT_STATUSES[row["status"]],
+            registration_number=row["registration_number"], period_start=row["period_start"],
+            period_end=row["period_end"], updated_at=row["updated_at"],
         )
         for row in await repository.agreements_coordinated_by(user_id)
     ]
 
 
-async def commitments_needing_attention(
-    agreement_ids: list[int], due_until: date
-) -> list[CommitmentDue]:
-    """Open commitments of the live ones among these agreements that await the party's
-    confirmation or are due on or before due_until (overdue ones included): one statement
-    for the commitments, one for their parties' names, whatever the number of agreements."""
-    return await _commitment_dues(
-        await repository.commitments_needing_attention(
-            agreement_ids, _values(OPEN_COMMITMENT), _values(LIVE_AGREEMENT),
-            CommitmentStatus.proposed.value, due_until,
+async def coordinated_ids(user_id: int) -> list[int]:
+    """The ids of the agreements the user coordinates, in one small statement."""
+    return await repository.coordinated_ids(user_id)
+
+
+class AgreementBrief(msgspec.Struct, frozen=True, kw_only=True):
+    id: int
+    title: str
+    kind: AgreementKind
+    status: AgreementStatus
+    registration_number: str | None
+    period_end: date | None
+    updated_at: datetime
+
+
+class FollowedAgreements(msgspec.Struct, frozen=True, kw_only=True):
+    followed: int  # how many agreements the user coordinates
+    drafts: list[AgreementBrief]  # the latest changed first
+    ending: list[AgreementBrief]  # in force, ending first, last or between; soonest first
+
+
+async def followed_agreements(user_id: int, first: date, last: date) -> FollowedAgreements:
+    """How many agreements the user coordinates, its drafts, and those in force (active or
+    under revision) whose period ends first, last or a day between: one statement."""
+    rows = await repository.drafts_and_endings(user_id, _values(IN_FORCE_AGREEMENT), first,
+                                               last)
+    briefs = [
+        AgreementBrief(
+            id=row["id"], title=row["title"], kind=_KINDS[row["kind"]],
+            status=_AGREEMENT_STATUSES[row["status"]],
+            registration_number=row["registration_number"], period_end=row["period_end"],
+            updated_at=row["updated_at"],
         )
+        for row in rows if row["id"] is not None
+    ]
+    drafts = [b for b in briefs if b.status == AgreementStatus.draft]
+    return FollowedAgreements(
+        followed=rows[0]["followed"] if rows else 0,
+        drafts=sorted(drafts, key=lambda b: (b.updated_at, b.id), reverse=True),
+        ending=[b for b in briefs if b.status != AgreementStatus.draft],
     )
+
+
+class CommitmentAttention(msgspec.Struct, frozen=True, kw_only=True):
+    """An open commitment that awaits its party's confirmation or is due, and where."""
+
+    commitment_id: int
+    title: str
+    due_date: date | None
+    status: CommitmentStatus
+    status_changed_at: datetime
+    agreement_id: int
+    agreement_title: str
+    party_id: int
+    organization_name: str
+
+
+class CommitmentsNeedingAttention(msgspec.Struct, frozen=True, kw_only=True):
+    awaiting: list[CommitmentAttention]  # proposed, the longest waiting first
+    overdue: list[CommitmentAttention]  # due before today, the earliest first
+    due_soon: list[CommitmentAttention]  # due today to due_until, the earliest first
+    awaiting_total: int
+    overdue_total: int
+    due_soon_total: int
+
+
+async def commitments_needing_attention(
+    user_id: int, today: date, due_until: date,
+    limits: tuple[int | None, int | None, int | None] = (None, None, None),
+) -> CommitmentsNeedingAttention:
+    """Open commitments of the live agreements the user coordinates that await the party's
+    confirmation, are overdue, or are due from today to due_until: at most limits[n] of
+    each list (None: all) and each list's total, in one statement."""
+    names = ("awaiting", "overdue", "due_soon")
+    caps = tuple(_limit(n) for n in limits)
+    rows = await repository.commitments_needing_attention(
+        user_id, _values(OPEN_COMMITMENT), _values(LIVE_AGREEMENT),
+        CommitmentStatus.proposed.value, today, due_until, caps,
+    )
+    lists: dict[str, list] = {name: [] for name in names}
+    for row in rows:
+        item = CommitmentAttention(
+            commitment_id=row["commitment_id"], title=row["title"], due_date=row["due_date"],
+            status=_COMMITMENT_STATUSES[row["status"]],
+            status_changed_at=row["status_changed_at"], agreement_id=row["agreement_id"],
+            agreement_title=row["agreement_title"], party_id=row["party_id"],
+            organization_name=row["organization_name"],
+        )
+        # A row is in every list it qualifies for, within that list's limit.
+        for name, cap in zip(names, caps, strict=True):
+            if row[name] and row[f"{name}_n"] <= cap:
+                lists[name].append(item)
+    lists["awaiting"].sort(key=lambda c: (c.status_changed_at, c.commitment_id))
+    lists["overdue"].sort(key=lambda c: (c.due_date, c.commitment_id))
+    lists["due_soon"].sort(key=lambda c: (c.due_date, c.commitment_id))
+    totals = {f"{name}_total": int(rows[0][f"{name}_total"]) if rows else 0 for name in lists}
+    return CommitmentsNeedingAttention(**lists, **totals)
 
 
 class FollowUpAhead(msgspec.Struct, frozen=True, kw_only=True):
@@ -1271,25 +1371,94 @@ class FollowUpAhead(msgspec.Struct, frozen=True, kw_only=True):
 
     follow_up_id: int
     agreement_id: int
+    agreement_title: str
     date: date
     kind: FollowUpKind
     title: str
-    start_time: object  # datetime.time or None
+    start_time: object  # a datetime.time, or None
     location: str
 
 
-async def follow_ups_between(agreement_ids: list[int], first: date,
-                             last: date) -> list[FollowUpAhead]:
-    """Follow-ups of the live ones among these agreements dated first, last or a day
-    between, by date: one statement."""
-    rows = await repository.follow_ups_of_agreements_between(
-        agreement_ids, first, last, _values(LIVE_AGREEMENT)
+async def follow_ups_between(user_id: int, first: date, last: date,
+                             limit: int | None = None) -> tuple[list[FollowUpAhead], int]:
+    """The first `limit` (None: all) follow-ups of the live agreements the user coordinates
+    dated first, last or a day between, by date, and how many there are: one statement."""
+    rows = await repository.follow_ups_coordinated_between(
+        user_id, first, last, _values(LIVE_AGREEMENT), _limit(limit)
     )
-    return [FollowUpAhead(**{**row, "kind": FollowUpKind(row["kind"])}) for row in rows]
+    return [
+        FollowUpAhead(
+            follow_up_id=row["follow_up_id"], agreement_id=row["agreement_id"],
+            agreement_title=row["agreement_title"], date=row["date"],
+            kind=_FOLLOW_UP_KINDS[row["kind"]], title=row["title"],
+            start_time=row["start_time"], location=row["location"],
+        )
+        for row in rows
+    ], rows[0]["total"] if rows else 0
 
 
-async def party_names(party_ids: list[int]) -> dict[int, str]:
-    """The organisation name of each of these parties (unknown ids are left out)."""
-    rows = await repository.party_organizations(party_ids)
-    organizations = await registry.organizations_by_ids([r["organization_id"] for r in rows])
-    return {r["id"]: organizations[r["organization_id"]].name for r in rows}
+class PartyLabel(msgspec.Struct, frozen=True, kw_only=True):
+    organization_name: str
+    agreement_title: str
+
+
+async def party_labels(party_ids: list[int]) -> dict[int, PartyLabel]:
+    """The organisation and the agreement of each of these parties (unknown ids left out)."""
+    return {
+        row["id"]: PartyLabel(organization_name=row["organization_name"],
+                              agreement_title=row["agreement_title"])
+        for row in await repository.party_labels(party_ids)
+    }
+
+
+# --- the coordinators' workspace: the agreements list -------------------------------------
+
+
+class ListedAgreement(msgspec.Struct, frozen=True, kw_only=True):
+    """A row of the workspace's agreements list (AgreementSummary's fields)."""
+
+    id: int
+    title: str
+    kind: AgreementKind
+    status: AgreementStatus
+    registration_number: str | None
+    period_start: date
+    period_end: date | None
+    municipality_codes: list[str]
+    parties: list[str]  # the parties' names, in party order
+    updated_at: datetime
+
+
+def _listed(item: dict) -> ListedAgreement:
+    return ListedAgreement(
+        id=item["id"], title=item["title"], kind=_KINDS[getattr(item["kind"], "value", item["kind"])],
+        status=_AGREEMENT_STATUSES[getattr(item["status"], "value", item["status"])],
+        registration_number=item["registration_number"], period_start=item["period_start"],
+        period_end=item["period_end"], municipality_codes=item["municipality_codes"],
+        parties=[party["name"] for party in item["parties"]], updated_at=item["updated_at"],
+    )
+
+
+async def listed_agreements(**criteria) -> tuple[list[ListedAgreement], int]:
+    """A page of agreements matching criteria (see _search), and how many match in all.
+
+    On PostgreSQL through the hot read path of GET /api/agreements (read_queries: an
+    unfiltered page in one statement, a filtered one through repository.search, their
+    municipalities and parties in two more); elsewhere through agreements()."""
+    if not read_queries.available():
+        items, total = await agreements(**criteria)
+        return [_listed(item.model_dump()) for item in items], total
+    sort = criteria["sort"]
+    descending, sort_key = sort.startswith("-"), sort.removeprefix("-")
+    filtered = any(
+        criteria.get(key) for key in ("statuses", "kind", "municipality_code", "organization_id",
+                                      "ending_before", "local_police_area_id",
+                                      "coordinator_user_id")
+    ) or (criteria.get("text") and criteria["text"].strip())
+    if sort_key in SORTABLE and not filtered:
+        rows, total = await read_queries.page(sort_key, descending, criteria["limit"],
+                                              criteria["offset"])
+    else:
+        found, total = await _search(**criteria)
+        rows = await read_queries.summaries(found)
+    return [_listed(row) for row in rows], total

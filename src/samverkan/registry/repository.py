@@ -275,3 +275,17 @@ async def organization_names() -> list[dict]:
     return await Organization.select(Organization.id, Organization.name).order_by(
         Organization.name
     ).order_by(Organization.id)
+
+
+async def choices_fingerprint() -> tuple:
+    """Something that changes whenever the organisations or the local police areas do (a
+    row added, renamed, moved), in one small statement: for caching lists of choices."""
+    rows = await Organization.raw(
+        "SELECT (SELECT count(*) FROM organization) AS organizations, "
+        "(SELECT max(updated_at) FROM organization) AS organizations_changed, "
+        "(SELECT count(*) FROM local_police_area) AS areas, "
+        "(SELECT coalesce(sum(version), 0) FROM local_police_area) AS area_versions, "
+        "(SELECT count(*) FROM local_police_area_municipality) AS area_links, "
+        "(SELECT count(*) FROM municipality) AS municipalities"
+    )
+    return tuple(rows[0].values())

@@ -305,3 +305,9 @@ async def contacts_of_organizations(organization_ids: list[int]) -> dict[int, li
 async def organization_choices() -> list[tuple[int, str]]:
     """(id, name) of every organisation, by name, for a drop-down list."""
     return [(row["id"], row["name"]) for row in await repository.organization_names()]
+
+
+async def choices_fingerprint() -> tuple:
+    """Changes whenever organisation_choices(), local_police_areas() or municipalities()
+    would answer differently: a list built from them may be kept until it does."""
+    return await repository.choices_fingerprint()

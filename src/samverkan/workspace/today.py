@@ -9,6 +9,7 @@ choices; the export reads every matching row in pages of EXPORT_CHUNK.
 """
 
 import csv
+import functools
 import io
 import re
 from dataclasses import dataclass, field
@@ -20,13 +21,12 @@ import anyio
 from litestar import Controller, Request, Response, get
 from litestar.response import Template
 from litestar.types import ControllerRouterHandler
+from markupsafe import Markup, escape
 
 from samverkan import clock
 from samverkan.accounts.service import CurrentUser
 from samverkan.agreements import service as agreements
-from samverkan.agreements.lifecycle import IN_FORCE_AGREEMENT
-from samverkan.agreements.schemas import AgreementSummary
-from samverkan.agreements.tables import AgreementKind, AgreementStatus, CommitmentStatus
+from samverkan.agreements.tables import AgreementKind, AgreementStatus
 from samverkan.db import gather_reads
 from samverkan.errors import InvalidInput
 from samverkan.registry import service as registry
@@ -34,14 +34,16 @@ from samverkan.reminders import service as reminders
 from samverkan.settings import get_settings
 from samverkan.situation import service as situation
 from samverkan.web.forms import parse_date
-from samverkan.web.i18n import choice, choose_language, translate
+from samverkan.web.i18n import choice, choose_language, long_date, translate
 from samverkan.workspace.pages import SIGNED_IN, SignedIn, workspace_page
 
 DUE_SOON_DAYS = 14
 FOLLOW_UPS_DAYS = 30
 ENDING_DAYS = 90
-# Lines a section of Today shows; its heading counts them all.
-SHOWN = 50
+# Lines a section of Today shows unless asked for all (?all=<section>); its heading counts
+# them all.
+SHOWN = 10
+SECTIONS = ("awaiting", "overdue", "due-soon", "follow-ups", "inputs", "ending", "drafts")
 
 PAGE_SIZE = 25
 SORTABLE = ("title", "registration_number", "status", "period_start", "period_end",
@@ -58,52 +60,73 @@ EXPORT_NAME = "samverkansoverenskommelser"
 
 @dataclass
 class TodayView:
-    agreements: dict[int, agreements.CoordinatedAgreement]
-    awaiting: list
-    overdue: list
-    due_soon: list
-    follow_ups: list
+    followed: int
+    commitments: agreements.CommitmentsNeedingAttention
+    follow_ups: list[agreements.FollowUpAhead]
+    follow_ups_total: int
     inputs_missing: list
-    party_names: dict[int, str]
-    ending: list
-    drafts: list
+    inputs_total: int
+    party_labels: dict[int, agreements.PartyLabel]
+    ending: list[agreements.AgreementBrief]
+    drafts: list[agreements.AgreementBrief]
     failed: int
     today: date
 
 
-async def today_view(user: CurrentUser) -> TodayView:
+async def _inputs_missing(user: CurrentUser, limit: int | None):
+    """The lägesbild inputs missing in the user's agreements and the names of their parties
+    and agreements: three small statements one after the other."""
+    missing, total = await situation.inputs_missing(await agreements.coordinated_ids(user.id),
+                                                     limit)
+    labels = await agreements.party_labels([m.party_id for m in missing]) if missing else {}
+    return missing, total, labels
+
+
+async def today_view(user: CurrentUser, everything: str | None = None) -> TodayView:
+    """What needs the user: at most SHOWN lines of each list but `everything` (a section's
+    name), with every list's total. Five reads at once, whatever the number of agreements."""
     today = clock.today()
-    mine = await agreements.coordinated_agreements(user.id)
-    ids = [a.id for a in mine]
-    commitments, follow_ups, missing, failed = await gather_reads(
-        agreements.commitments_needing_attention(ids, today + timedelta(days=DUE_SOON_DAYS)),
-        agreements.follow_ups_between(ids, today, today + timedelta(days=FOLLOW_UPS_DAYS)),
-        situation.inputs_missing(ids),
+
+    def limit(section: str) -> int | None:
+        return None if everything == section else SHOWN
+
+    followed, commitments, (follow_ups, follow_ups_total), inputs, failed = await gather_reads(
+        agreements.followed_agreements(user.id, today, today + timedelta(days=ENDING_DAYS)),
+        agreements.commitments_needing_attention(
+            user.id, today, today + timedelta(days=DUE_SOON_DAYS),
+            (limit("awaiting"), limit("overdue"), limit("due-soon"))),
+        agreements.follow_ups_between(user.id, today, today + timedelta(days=FOLLOW_UPS_DAYS),
+                                      limit("follow-ups")),
+        _inputs_missing(user, limit("inputs")),
         reminders.failed_count(),
     )
-    names = await agreements.party_names([m.party_id for m in missing]) if missing else {}
-    ending_by = today + timedelta(days=ENDING_DAYS)
+    missing, inputs_total, labels = inputs
     return TodayView(
-        agreements={a.id: a for a in mine},
-        awaiting=sorted((c for c in commitments if c.status == CommitmentStatus.proposed),
-                        key=lambda c: (c.status_changed_at, c.commitment_id)),
-        overdue=sorted((c for c in commitments if c.due_date and c.due_date < today),
-                       key=lambda c: (c.due_date, c.commitment_id)),
-        due_soon=sorted((c for c in commitments
-                         if c.due_date and today <= c.due_date <= today + timedelta(
-                             days=DUE_SOON_DAYS)),
-                        key=lambda c: (c.due_date, c.commitment_id)),
-        follow_ups=follow_ups,
-        inputs_missing=missing,
-        party_names=names,
-        ending=sorted((a for a in mine if a.status in IN_FORCE_AGREEMENT and a.period_end
-                       and today <= a.period_end <= ending_by),
-                      key=lambda a: (a.period_end, a.id)),
-        drafts=sorted((a for a in mine if a.status == AgreementStatus.draft),
-                      key=lambda a: (a.updated_at, a.id), reverse=True),
-        failed=failed,
+        followed=followed.followed, commitments=commitments, follow_ups=follow_ups,
+        follow_ups_total=follow_ups_total, inputs_missing=missing, inputs_total=inputs_total,
+        party_labels=labels, ending=followed.ending, drafts=followed.drafts, failed=failed,
         today=today,
     )
+
+
+@functools.lru_cache(maxsize=4096)
+def _long_date(lang: str, value: date) -> str:
+    return long_date(lang, value)
+
+
+def _day_formatter(lang: str):
+    """The day of a date or a moment (local time), as the pages write it: babel's formatting
+    is the dearest part of a page of a few hundred dates, and the same days recur."""
+    zone = ZoneInfo(get_settings().timezone)
+
+    def day(value: date | datetime | None) -> str:
+        if value is None:
+            return ""
+        if isinstance(value, datetime):
+            value = value.astimezone(zone).date()
+        return _long_date(lang, value)
+
+    return day
 
 
 # --- the agreements list: what the query asks for ------------------------------------------
@@ -240,30 +263,65 @@ def read_query(request: Request, lang: str) -> ListQuery:
     return query
 
 
-@dataclass
+@dataclass(frozen=True)
 class Choices:
-    """What the filters offer: (value, label) pairs."""
+    """What the filters offer, by value, and the <option> elements of each list written out
+    once (the lists are long – 290 municipalities, every organisation – and are the same for
+    every visitor until the registry changes)."""
 
-    municipalities: list[tuple[str, str]]
+    fingerprint: tuple
     municipality_names: dict[str, str]
-    local_police_areas: list[tuple[int, str]]
-    organizations: list[tuple[int, str]]
+    local_police_areas: frozenset[int]
+    organizations: frozenset[int]
+    options: dict[str, str]
+
+    def options_for(self, name: str, selected: str) -> Markup:
+        """The list's options with the one whose value is selected marked so."""
+        html = self.options[name]
+        if selected:
+            needle = f'<option value="{escape(selected)}">'
+            html = html.replace(needle, needle[:-1] + " selected>", 1)
+        return Markup(html)
 
 
-async def _municipalities() -> tuple[list[tuple[str, str]], dict[str, str]]:
-    rows = sorted(await registry.municipalities(), key=lambda m: (m.name, m.code))
-    return [(m.code, m.name) for m in rows], {m.code: m.name for m in rows}
+def _options(pairs) -> str:
+    return "".join(f'<option value="{escape(str(value))}">{escape(label)}</option>'
+                   for value, label in pairs)
 
 
-async def _local_police_areas() -> list[tuple[int, str]]:
-    return [(a.id, a.name) for a in await registry.local_police_areas()]
+_choices: Choices | None = None
+
+
+async def _current_choices() -> Choices:
+    """The filters' choices, read again only when the registry's fingerprint has changed."""
+    global _choices
+    fingerprint = await registry.choices_fingerprint()
+    if _choices is not None and _choices.fingerprint == fingerprint:
+        return _choices
+    municipalities, areas, organizations = await gather_reads(
+        registry.municipalities(), registry.local_police_areas(),
+        registry.organization_choices())
+    municipalities = sorted(municipalities, key=lambda m: (m.name, m.code))
+    _choices = Choices(
+        fingerprint=fingerprint,
+        municipality_names={m.code: m.name for m in municipalities},
+        local_police_areas=frozenset(a.id for a in areas),
+        organizations=frozenset(i for i, _ in organizations),
+        options={
+            "municipality": _options((m.code, m.name) for m in municipalities),
+            "local_police_area": _options((a.id, a.name) for a in areas),
+            "organization": _options(organizations),
+        },
+    )
+    return _choices
 
 
 async def _searched(query: ListQuery, user: CurrentUser, limit: int, offset: int):
     """A page of the list and the count, or None when the search refuses a value (an
     unknown municipality code)."""
     try:
-        return await agreements.agreements(limit=limit, offset=offset, **query.criteria(user))
+        return await agreements.listed_agreements(limit=limit, offset=offset,
+                                                  **query.criteria(user))
     except InvalidInput:
         return None
 
@@ -274,24 +332,23 @@ def _check_choices(query: ListQuery, choices: Choices, lang: str) -> None:
             and query.municipality not in choices.municipality_names:
         errors["municipality"] = translate(lang, "al_error_municipality")
     if query.local_police_area is not None and \
-            query.local_police_area not in {i for i, _ in choices.local_police_areas}:
+            query.local_police_area not in choices.local_police_areas:
         errors["local_police_area"] = translate(lang, "al_error_local_police_area")
-    if query.organization is not None and \
-            query.organization not in {i for i, _ in choices.organizations}:
+    if query.organization is not None and query.organization not in choices.organizations:
         errors["organization"] = translate(lang, "al_error_organization")
 
 
 async def _listed(query: ListQuery, user: CurrentUser, lang: str, *, limit: int, offset: int):
     """The filters' choices and, unless the query is refused, a page of the list."""
-    reads = [_municipalities(), _local_police_areas(), registry.organization_choices()]
-    if not query.errors:
-        reads.append(_searched(query, user, limit, offset))
-    found = await gather_reads(*reads)
-    (municipalities, names), areas, organizations = found[0], found[1], found[2]
-    choices = Choices(municipalities, names, areas, organizations)
+    if query.errors:
+        choices, result = await _current_choices(), None
+    else:
+        choices, result = await gather_reads(_current_choices(),
+                                             _searched(query, user, limit, offset))
     _check_choices(query, choices, lang)
-    result = found[3] if len(found) > 3 and not query.errors else None
-    if result is None and not query.errors:
+    if query.errors:
+        return choices, None
+    if result is None:
         query.errors["municipality"] = translate(lang, "al_error_municipality")
     return choices, result
 
@@ -314,13 +371,18 @@ async def _list_page(request: Request, user: CurrentUser, query: ListQuery,
     if query.page > pages:
         # Past the end (the list shrank since the link was made): the last page.
         query.page = pages
-        items, total = await agreements.agreements(
+        items, total = await agreements.listed_agreements(
             limit=PAGE_SIZE, offset=(pages - 1) * PAGE_SIZE, **query.criteria(user))
     return _render_list(request, user, query, choices, items, total)
 
 
+def _stamp(value: datetime) -> str:
+    """A moment as local wall-clock time, 2026-11-25 14:03 (beside the list's ISO dates)."""
+    return value.astimezone(ZoneInfo(get_settings().timezone)).strftime("%Y-%m-%d %H:%M")
+
+
 def _render_list(request: Request, user: CurrentUser, query: ListQuery, choices: Choices,
-                 items: list[AgreementSummary], total: int, *,
+                 items: list[agreements.ListedAgreement], total: int, *,
                  status_code: int = 200) -> Template:
     pages = max(1, -(-total // PAGE_SIZE))
     lang = choose_language(request)
@@ -329,7 +391,7 @@ def _render_list(request: Request, user: CurrentUser, query: ListQuery, choices:
         query=query, choices=choices, items=items, total=total, pages=pages,
         errors=query.errors, field_ids=FIELD_IDS, statuses=[s.value for s in AgreementStatus],
         kind_options=[(k.value, choice(lang, "kind", k)) for k in AgreementKind],
-        export_cap=EXPORT_CAP,
+        export_cap=EXPORT_CAP, stamp=_stamp,
     )
 
 
@@ -355,7 +417,7 @@ class ExportRow:
     updated_at: datetime  # local wall-clock time, without a zone (spreadsheets have none)
 
 
-def _rows(items: list[AgreementSummary], names: dict[str, str], lang: str) -> list[ExportRow]:
+def _rows(items: list[agreements.ListedAgreement], names: dict[str, str], lang: str) -> list[ExportRow]:
     zone = ZoneInfo(get_settings().timezone)
     return [
         ExportRow(
@@ -366,7 +428,7 @@ def _rows(items: list[AgreementSummary], names: dict[str, str], lang: str) -> li
             period_start=item.period_start,
             period_end=item.period_end,
             municipalities=_safe(", ".join(names.get(c, c) for c in item.municipality_codes)),
-            parties=_safe(", ".join(p.name for p in item.parties)),
+            parties=_safe(", ".join(item.parties)),
             updated_at=item.updated_at.astimezone(zone).replace(tzinfo=None, microsecond=0),
         )
         for item in items
@@ -452,7 +514,7 @@ async def _export(request: Request, user: CurrentUser, extension: str) -> Respon
     items, total = result
     items = list(items)
     while len(items) < min(total, EXPORT_CAP):
-        more, total = await agreements.agreements(
+        more, total = await agreements.listed_agreements(
             limit=min(EXPORT_CHUNK, EXPORT_CAP - len(items)), offset=len(items),
             **query.criteria(user))
         if not more:
@@ -484,9 +546,12 @@ class TodayPages(Controller):
 
     @get("/")
     async def today(self, request: Request, user: SignedIn) -> Template:
-        view = await today_view(user)
+        everything = request.query_params.get("all")
+        everything = everything if everything in SECTIONS else None
+        view = await today_view(user, everything)
         return workspace_page(request, user, "today.html", current="today", view=view,
-                              shown=SHOWN)
+                              shown=SHOWN, everything=everything,
+                              day=_day_formatter(choose_language(request)))
 
     @get("/agreements")
     async def agreement_list(self, request: Request, user: SignedIn) -> Template:
