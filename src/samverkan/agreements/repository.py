@@ -844,31 +844,37 @@ async def commitments_needing_attention(
     awaiting = f"c.status = '{proposed}'"
     overdue = "c.due_date < {}"
     soon = "(c.due_date >= {} AND c.due_date <= {})"
+    # Numbered and counted over the commitments alone; the few rows kept are then joined to
+    # their agreement's title and their party's name (by primary key, not all of them).
     return await _fetch(
         Commitment,
-        "SELECT * FROM (SELECT c.id AS commitment_id, c.title, c.due_date, c.status, "
-        "c.status_changed_at, c.agreement AS agreement_id, a.title AS agreement_title, "
-        "c.party AS party_id, o.name AS organization_name, "
+        "SELECT t.*, a.title AS agreement_title, o.name AS organization_name FROM ("
+        "SELECT c.id AS commitment_id, c.title, c.due_date, c.status, c.status_changed_at, "
+        "c.agreement AS agreement_id, c.party AS party_id, "
         f"CASE WHEN {awaiting} THEN 1 ELSE 0 END AS awaiting, "
         f"CASE WHEN {overdue} THEN 1 ELSE 0 END AS overdue, "
         f"CASE WHEN {soon} THEN 1 ELSE 0 END AS due_soon, "
-        f"row_number() OVER (PARTITION BY {awaiting} ORDER BY c.status_changed_at, c.id) "
-        "AS awaiting_n, "
-        f"row_number() OVER (PARTITION BY {overdue} ORDER BY c.due_date, c.id) AS overdue_n, "
-        f"row_number() OVER (PARTITION BY {soon} ORDER BY c.due_date, c.id) AS due_soon_n, "
+        # A running count of each list's rows in its order numbers them: the two lists in
+        # due-date order share one sort.
+        f"sum(CASE WHEN {awaiting} THEN 1 ELSE 0 END) OVER (ORDER BY c.status_changed_at, "
+        "c.id ROWS UNBOUNDED PRECEDING) AS awaiting_n, "
+        f"sum(CASE WHEN {overdue} THEN 1 ELSE 0 END) OVER due AS overdue_n, "
+        f"sum(CASE WHEN {soon} THEN 1 ELSE 0 END) OVER due AS due_soon_n, "
         f"sum(CASE WHEN {awaiting} THEN 1 ELSE 0 END) OVER () AS awaiting_total, "
         f"sum(CASE WHEN {overdue} THEN 1 ELSE 0 END) OVER () AS overdue_total, "
         f"sum(CASE WHEN {soon} THEN 1 ELSE 0 END) OVER () AS due_soon_total "
-        "FROM agreement_coordinator ac JOIN agreement a ON a.id = ac.agreement "
-        "JOIN commitment c ON c.agreement = a.id JOIN party p ON p.id = c.party "
-        "JOIN organization o ON o.id = p.organization "
-        f"WHERE ac.user_id = {{}} AND a.status IN ({_listed(live)}) "
+        "FROM agreement_coordinator ac JOIN agreement x ON x.id = ac.agreement "
+        "JOIN commitment c ON c.agreement = ac.agreement "
+        f"WHERE ac.user_id = {{}} AND x.status IN ({_listed(live)}) "
         f"AND c.status IN ({_listed(open_statuses)}) "
-        f"AND ({awaiting} OR c.due_date <= {{}})) t "
+        f"AND ({awaiting} OR c.due_date <= {{}}) "
+        "WINDOW due AS (ORDER BY c.due_date, c.id ROWS UNBOUNDED PRECEDING)) t "
+        "JOIN agreement a ON a.id = t.agreement_id JOIN party p ON p.id = t.party_id "
+        "JOIN organization o ON o.id = p.organization "
         "WHERE (t.awaiting = 1 AND t.awaiting_n <= {}) OR (t.overdue = 1 AND t.overdue_n <= {}) "
         "OR (t.due_soon = 1 AND t.due_soon_n <= {})",
-        # the placeholders in order: overdue, soon ×2 (flags), overdue, soon ×2 (partitions),
-        # overdue, soon ×2 (totals), the user, due_until, the three limits
+        # the placeholders in order: overdue, soon ×2 (flags), overdue, soon ×2 (running
+        # counts), overdue, soon ×2 (totals), the user, due_until, the three limits
         today, today, due_until, today, today, due_until, today, today, due_until,
         user_id, due_until, *limits,
     )
