@@ -264,3 +264,45 @@ async def test_an_empty_list_says_so_and_offers_no_export(as_coordinator):
 async def test_a_viewer_reads_the_list_and_the_export(as_viewer, world):
     assert world["draft"]["title"] in await listed(as_viewer, q=world["marker"])
     assert (await as_viewer.get(f"{LIST}.csv", params={"q": world["marker"]})).status_code == 200
+
+
+async def test_the_api_filters_by_local_police_area_and_coordinator(coordinator, world):
+    marker = world["marker"]
+
+    async def titles_from_api(**params) -> list[str]:
+        response = await coordinator.get("/api/agreements", params={"q": marker, **params})
+        assert response.status_code == 200, response.text
+        return sorted(item["title"] for item in response.json()["items"])
+
+    assert await titles_from_api(local_police_area=world["lpo"]["id"]) == names(world, "area")
+    assert await titles_from_api(coordinator=coordinator.user.id) == names(
+        world, "draft", "promise", "area", "preparing")
+    assert (await coordinator.get("/api/agreements",
+                                  params={"coordinator": "x"})).status_code == 400
+
+
+async def test_the_export_stops_at_its_cap_and_the_list_says_so(as_coordinator, world,
+                                                                monkeypatch):
+    from samverkan.workspace import today
+
+    monkeypatch.setattr(today, "EXPORT_CAP", 2)
+    monkeypatch.setattr(today, "EXPORT_CHUNK", 1)
+    query = {"q": world["marker"], "sort": "title"}
+    page = await as_coordinator.get(LIST, params=query)
+    assert "Filen innehåller de 2 första av 5 överenskommelser." in page.text
+    rows = list(csv.reader(io.StringIO(
+        (await as_coordinator.get(f"{LIST}.csv", params=query)).content.decode("utf-8-sig")),
+        delimiter=";"))
+    assert [r[1] for r in rows[1:]] == names(world, "draft", "promise", "area", "preparing",
+                                             "others")[:2]
+
+
+async def test_the_export_speaks_the_pages_language(as_coordinator, world):
+    as_coordinator.client.cookies.set("samverkan_lang", "en")
+    try:
+        response = await as_coordinator.get(f"{LIST}.csv", params={"q": world["marker"]})
+    finally:
+        as_coordinator.client.cookies.delete("samverkan_lang")
+    header = response.content.decode("utf-8-sig").splitlines()[0]
+    assert header == ("Registration number;Title;Kind;Status;Period from;Period until;"
+                      "Municipalities;Parties;Last changed")
