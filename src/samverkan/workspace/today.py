@@ -1,11 +1,13 @@
 """The Today page and the agreements list with its CSV and XLSX export.
 
-Today reads everything in a fixed number of batched statements, whatever the number of
-agreements the user follows: their agreements, then at once the commitments that need
-attention (and their parties' names), the follow-ups ahead, the open lägesbild rounds (who
-was asked, what came in) and the failed e-mails, then the names of the parties whose input
-is missing. The agreements list is one search (a page and its count) beside the filters'
-choices; the export reads every matching row in pages of EXPORT_CHUNK.
+Today reads in a fixed number of statements, whatever the number of agreements the user
+follows or how much is waiting in them, on one connection: the drafts and the agreements
+ending soon (with how many the user follows), the commitments awaiting confirmation, overdue
+and due soon, the follow-ups ahead, the failed e-mails, and the lägesbild inputs missing (the
+user's agreement ids, the inputs, then their parties' and agreements' names). Each list comes
+as its first SHOWN lines and its total. The agreements list is one search (a page and its
+count, on the API's hot read path) beside the filters' choices, which are kept written out
+until the registry changes; the export reads every matching row in pages of EXPORT_CHUNK.
 """
 
 import csv
