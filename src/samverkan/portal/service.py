@@ -27,18 +27,17 @@ from samverkan.errors import Conflict, NotFound
 from samverkan.portal.access import PortalContact
 from samverkan.registry import service as registry
 from samverkan.registry.schemas import ContactRead, ContactUpdate
-from samverkan.situation import chart
 from samverkan.situation import service as situation
 from samverkan.situation.schemas import (
     IndicatorRead,
     InputRead,
     InputWrite,
     JointPicture,
-    PictureIndicator,
     RoundRead,
 )
 from samverkan.situation.service import Audience
 from samverkan.situation.tables import InputStatus, RoundStatus
+from samverkan.web.pictures import PictureBlock, picture_block
 
 # A confirmed commitment due within this many days (or overdue) awaits a report.
 REPORT_DUE_DAYS = 14
@@ -322,15 +321,6 @@ async def save_input(contact: PortalContact, round_id: int, data: InputWrite,
 
 
 @dataclass(frozen=True)
-class PictureBlock:
-    """One indicator of the joint picture with its trend chart and the chart in words."""
-
-    block: PictureIndicator
-    svg: str
-    text: str
-
-
-@dataclass(frozen=True)
 class PartnerPicture:
     agreement: AgreementRead
     rounds: list[RoundRead]  # every round of the agreement, newest period first
@@ -344,26 +334,6 @@ class PartnerPicture:
                 indicator = block.block.indicator
                 return indicator.name_en if language == "en" else indicator.name_sv
         return str(indicator_id)
-
-
-def _chart(block: PictureIndicator, language: str) -> PictureBlock:
-    indicator = block.indicator
-    name = indicator.name_en if language == "en" else indicator.name_sv
-    series = [
-        chart.Series(name=f"{row.organization} – {row.place}" if row.place else row.organization,
-                     points=[chart.Point(label=h.period, value=h.value) for h in row.history])
-        for row in block.rows
-    ]
-    goal = next((g for g in block.goals if g.baseline is not None or g.target is not None), None)
-    baseline, target = (goal.baseline, goal.target) if goal else (None, None)
-    return PictureBlock(
-        block=block,
-        svg=chart.trend_svg(name, indicator.unit, series, baseline=baseline, target=target,
-                            higher_is_better=indicator.higher_is_better, language=language,
-                            chart_id=f"chart-{indicator.id}"),
-        text=chart.trend_text(name, indicator.unit, series, baseline=baseline, target=target,
-                              language=language, higher_is_better=indicator.higher_is_better),
-    )
 
 
 async def partner_picture(contact: PortalContact, agreement_id: int, round_id: int | None,
@@ -380,7 +350,7 @@ async def partner_picture(contact: PortalContact, agreement_id: int, round_id: i
         picture = await situation.joint_picture(agreement_id, round_id, Audience(own))
     return PartnerPicture(
         agreement=agreement, rounds=rounds, picture=picture, own_party_ids=own,
-        blocks=[_chart(block, language) for block in picture.indicators] if picture else [],
+        blocks=[picture_block(block, language) for block in picture.indicators] if picture else [],
     )
 
 

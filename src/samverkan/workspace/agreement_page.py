@@ -43,13 +43,13 @@ from samverkan.registry import service as registry
 from samverkan.registry.schemas import ContactRead
 from samverkan.reminders import service as reminders
 from samverkan.reminders.schemas import PlannedReminder
-from samverkan.situation import chart
 from samverkan.situation import service as situation
 from samverkan.situation.schemas import IndicatorRead, InputRead, JointPicture, RoundRead
 from samverkan.situation.tables import InputStatus, RoundStatus
 from samverkan.web import i18n
 from samverkan.web.forms import NOT_FOUND, checked_id, expected_version, query_id
 from samverkan.web.i18n import choice, choose_language, translate
+from samverkan.web.pictures import picture_block
 from samverkan.workspace import agreement_actions
 from samverkan.workspace.agreement_actions import (
     COMMENT_MAX,
@@ -439,38 +439,6 @@ def _who(lang: str, event: AuditEventRead, users: dict[int, UserRead]) -> str:
     return event.actor
 
 
-# --- the joint picture ---------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class PictureBlock:
-    """One indicator of the joint picture with its trend chart and the chart in words."""
-
-    block: Any
-    svg: str
-    text: str
-
-
-def _chart(block, lang: str) -> PictureBlock:
-    indicator = block.indicator
-    name = indicator.name_en if lang == "en" else indicator.name_sv
-    series = [
-        chart.Series(name=f"{row.organization} – {row.place}" if row.place else row.organization,
-                     points=[chart.Point(label=h.period, value=h.value) for h in row.history])
-        for row in block.rows
-    ]
-    goal = next((g for g in block.goals if g.baseline is not None or g.target is not None), None)
-    baseline, target = (goal.baseline, goal.target) if goal else (None, None)
-    return PictureBlock(
-        block=block,
-        svg=chart.trend_svg(name, indicator.unit, series, baseline=baseline, target=target,
-                            higher_is_better=indicator.higher_is_better, language=lang,
-                            chart_id=f"chart-{indicator.id}"),
-        text=chart.trend_text(name, indicator.unit, series, baseline=baseline, target=target,
-                              language=lang, higher_is_better=indicator.higher_is_better),
-    )
-
-
 # --- the page and its small actions --------------------------------------------------------
 
 
@@ -536,7 +504,7 @@ class AgreementPage(Controller):
         if rounds or round_id is not None:
             picture = await situation.joint_picture(agreement.id, round_id,
                                                     situation.COORDINATORS)
-        blocks = [_chart(b, lang) for b in picture.indicators] if picture else []
+        blocks = [picture_block(b, lang) for b in picture.indicators] if picture else []
         names = {b.block.indicator.id: b.block.indicator for b in blocks}
         if picture:
             wanted = [i for m in picture.missing for i in m.indicator_ids if i not in names]
