@@ -7,6 +7,7 @@ Forms with many fields have pages of their own (agreement_actions.py). A refusal
 the page again with the reason, at the section it concerns, and what was typed kept.
 """
 
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any
@@ -539,16 +540,23 @@ class AgreementPage(Controller):
                 request, user, agreement_id, status_code=400, problem_at="lifecycle",
                 values=values,
                 errors={"comment": translate(lang, "ag_too_long", max=COMMENT_MAX)})
+        return await self._act(request, user, agreement_id, "lifecycle", "ag_moved", values,
+                               lambda: agreements.change_agreement_status(
+                                   user.actor, agreement_id,
+                                   AgreementStatusChange(
+                                       status=target, comment=values["comment"].strip() or None),
+                                   expected_version(form)))
+
+    async def _act(self, request: Request, user: SignedIn, agreement_id: int, section: str,
+                   done: str, values: dict, write: Callable[[], Awaitable[Any]]) -> Response:
+        """A small action: write() in one transaction, then back to its section of the page
+        saying `done`; a refusal shows on the page at that section, what was typed kept."""
         try:
             async with write_transaction():
-                await agreements.change_agreement_status(
-                    user.actor, agreement_id,
-                    AgreementStatusChange(status=target,
-                                          comment=values["comment"].strip() or None),
-                    expected_version(form))
+                await write()
         except (Conflict, InvalidInput, PreconditionFailed) as exc:
-            return await self._refused(request, user, agreement_id, exc, "lifecycle", values)
-        return Redirect(agreement_url(agreement_id, "lifecycle", "ag_moved"), status_code=303)
+            return await self._refused(request, user, agreement_id, exc, section, values)
+        return Redirect(agreement_url(agreement_id, section, done), status_code=303)
 
     async def _refused(self, request: Request, user: SignedIn, agreement_id: int,
                        exc: Exception, section: str, values: dict) -> Template:
@@ -603,13 +611,9 @@ class AgreementPage(Controller):
         agreement_id = checked_id(agreement_id)
         found = await self._round(agreement_id, round_id)
         form = await request.form()
-        try:
-            async with write_transaction():
-                await situation.close_round(user.actor, found.id, expected_version(form))
-        except (Conflict, PreconditionFailed) as exc:
-            return await self._refused(request, user, agreement_id, exc, "situation", {})
-        return Redirect(agreement_url(agreement_id, "situation", "ag_round_closed"),
-                        status_code=303)
+        return await self._act(request, user, agreement_id, "situation", "ag_round_closed", {},
+                               lambda: situation.close_round(user.actor, found.id,
+                                                             expected_version(form)))
 
     @post("/rounds/{round_id:int}/inputs/{party_id:int}/accept")
     async def accept_input(self, request: Request, user: SignedIn, agreement_id: Id,
@@ -618,14 +622,10 @@ class AgreementPage(Controller):
         agreement_id = checked_id(agreement_id)
         found = await self._round(agreement_id, round_id)
         form = await request.form()
-        try:
-            async with write_transaction():
-                await situation.accept_input(user.actor, found.id, checked_id(party_id),
-                                             expected_version(form))
-        except (Conflict, PreconditionFailed) as exc:
-            return await self._refused(request, user, agreement_id, exc, "situation", {})
-        return Redirect(agreement_url(agreement_id, "situation", "ag_input_accepted"),
-                        status_code=303)
+        party_id = checked_id(party_id)
+        return await self._act(request, user, agreement_id, "situation", "ag_input_accepted", {},
+                               lambda: situation.accept_input(user.actor, found.id, party_id,
+                                                              expected_version(form)))
 
     @post("/rounds/{round_id:int}/inputs/{party_id:int}/return")
     async def return_input(self, request: Request, user: SignedIn, agreement_id: Id,
@@ -648,14 +648,10 @@ class AgreementPage(Controller):
             return await agreement_page(request, user, agreement_id, status_code=400,
                                         problem_at="situation", values=values,
                                         errors={field_name: error})
-        try:
-            async with write_transaction():
-                await situation.return_input(user.actor, found.id, party_id, comment.strip(),
-                                             expected_version(form))
-        except (Conflict, PreconditionFailed) as exc:
-            return await self._refused(request, user, agreement_id, exc, "situation", values)
-        return Redirect(agreement_url(agreement_id, "situation", "ag_input_returned"),
-                        status_code=303)
+        return await self._act(request, user, agreement_id, "situation", "ag_input_returned",
+                               values, lambda: situation.return_input(
+                                   user.actor, found.id, party_id, comment.strip(),
+                                   expected_version(form)))
 
     # --- follow-ups --------------------------------------------------------------------
 
@@ -664,16 +660,12 @@ class AgreementPage(Controller):
                                follow_up_id: Id) -> Response:
         may_write(user)
         agreement_id = checked_id(agreement_id)
+        follow_up_id = checked_id(follow_up_id)
         form = await request.form()
-        try:
-            async with write_transaction():
-                await agreements.remove_follow_up(user.actor, agreement_id,
-                                                  checked_id(follow_up_id),
-                                                  expected_version(form))
-        except (Conflict, PreconditionFailed) as exc:
-            return await self._refused(request, user, agreement_id, exc, "follow-ups", {})
-        return Redirect(agreement_url(agreement_id, "follow-ups", "ag_follow_up_removed"),
-                        status_code=303)
+        return await self._act(request, user, agreement_id, "follow-ups", "ag_follow_up_removed",
+                               {}, lambda: agreements.remove_follow_up(
+                                   user.actor, agreement_id, follow_up_id,
+                                   expected_version(form)))
 
 
 # The controllers this module adds to the workspace router (routes.py).
