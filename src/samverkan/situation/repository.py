@@ -3,7 +3,7 @@
 from datetime import date, datetime
 from enum import Enum
 
-from samverkan.db import read_pool, update_versioned
+from samverkan.db import is_sqlite, read_pool, update_versioned
 from samverkan.situation.tables import (
     Indicator,
     InputValue,
@@ -227,3 +227,41 @@ async def touch_input(input_id: int, now: datetime) -> None:
     await SituationInput.update(
         {SituationInput.version: SituationInput.version + 1, SituationInput.updated_at: now}
     ).where(SituationInput.id == input_id)
+
+
+# --- the coordinators' workspace: the Today page -----------------------------------------
+
+
+async def inputs_missing(agreement_ids: list[int], counted: list[str],
+                         limit: int) -> list:
+    """(id, agreement_id, period_kind, period_start, deadline) of every open round of these
+    agreements with party_id, per party asked for something in it whose input's status (or
+    None: not begun) is not one of `counted`, by deadline, round and party: the first `limit`
+    rows, each with the `total`. One statement, the ids written out as integers (Piccolo's
+    is_in() builds a parameter per value, which cost more than the query for 500 agreements).
+
+    On PostgreSQL it starts from the open rounds (situation_round_deadline) and reads each
+    one's parties from round_request_once and their inputs from situation_input_once: a few
+    hundred index entries. Joined the other way, as SQLite must (no LATERAL), the planner
+    hashes every round request there is."""
+    listed = ",".join(str(int(i)) for i in sorted(set(agreement_ids)))
+    not_counted = ", ".join("'" + status.replace("'", "''") + "'" for status in counted)
+    if not is_sqlite():
+        asked = ("situation_round r CROSS JOIN LATERAL (SELECT DISTINCT rq.party_id "
+                 "FROM round_request rq WHERE rq.\"round\" = r.id) q")
+        where = f"r.status = 'open' AND r.agreement_id IN ({listed}) AND "
+    else:
+        asked = ("situation_round r JOIN (SELECT DISTINCT rq.\"round\", rq.party_id "
+                 "FROM round_request rq JOIN situation_round o ON o.id = rq.\"round\" "
+                 f"WHERE o.status = 'open' AND o.agreement_id IN ({listed})) q "
+                 "ON q.\"round\" = r.id")
+        where = ""
+    sql = (
+        "SELECT r.id, r.agreement_id, r.period_kind, r.period_start, r.deadline, q.party_id, "
+        f"i.status, count(*) OVER () AS total FROM {asked} "
+        "LEFT JOIN situation_input i ON i.\"round\" = r.id AND i.party_id = q.party_id "
+        f"WHERE {where}(i.status IS NULL OR i.status NOT IN ({not_counted})) "
+        f"ORDER BY r.deadline, r.id, q.party_id LIMIT {int(limit)}"
+    )
+    pool = read_pool()  # on PostgreSQL outside a transaction: asyncpg's records as they come
+    return await (pool.fetch(sql) if pool is not None else SituationRound.raw(sql))

@@ -581,29 +581,12 @@ async def inputs_missing(agreement_ids: list[int],
                          limit: int | None = None) -> tuple[list[InputMissing], int]:
     """Every open round of these agreements, per party asked for something in it whose input
     is neither submitted nor accepted, by deadline: the first `limit` (None: all), and how
-    many there are. One statement, whatever the number of agreements and rounds (the ids
-    written out as integers: Piccolo's is_in() builds a parameter per value, which cost more
-    than the query for 500 agreements)."""
-    from samverkan.db import read_pool
-    from samverkan.situation.tables import SituationRound
-
+    many there are. One statement, whatever the number of agreements and rounds."""
     if not agreement_ids:
         return [], 0
-    listed = ",".join(str(int(i)) for i in sorted(set(agreement_ids)))
-    counted = ", ".join(f"'{status.value}'" for status in sorted(COUNTED))
-    sql = (
-        "SELECT r.id, r.agreement_id, r.period_kind, r.period_start, r.deadline, q.party_id, "
-        "i.status, count(*) OVER () AS total FROM situation_round r "
-        "JOIN (SELECT DISTINCT rq.\"round\", rq.party_id FROM round_request rq "
-        "      JOIN situation_round o ON o.id = rq.\"round\" "
-        f"      WHERE o.status = 'open' AND o.agreement_id IN ({listed})) q "
-        "  ON q.\"round\" = r.id "
-        "LEFT JOIN situation_input i ON i.\"round\" = r.id AND i.party_id = q.party_id "
-        f"WHERE i.status IS NULL OR i.status NOT IN ({counted}) "
-        f"ORDER BY r.deadline, r.id, q.party_id LIMIT {int(limit or 1_000_000)}"
+    rows = await repository.inputs_missing(
+        agreement_ids, sorted(status.value for status in COUNTED), limit or 1_000_000
     )
-    pool = read_pool()  # on PostgreSQL outside a transaction: asyncpg's records as they come
-    rows = await (pool.fetch(sql) if pool is not None else SituationRound.raw(sql))
     statuses = {status.value: status for status in InputStatus}
     periods: dict[int, str] = {}
     missing = []
