@@ -9,6 +9,7 @@ what is typed over it.
 """
 
 import re
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import date, time
 from typing import Annotated, Any
@@ -97,11 +98,36 @@ class FormState:
     errors: dict[str, str] = field(default_factory=dict)
     problem: str | None = None
     status_code: int = 200
+    # What the service refused (None: nothing), and what the write returned.
+    refusal: Exception | None = None
+    result: Any = None
+
+    async def save(self, lang: str, fields: set[str],
+                   write: Callable[[], Awaitable[Any]]) -> bool:
+        """write() in one transaction, unless the form has errors (400). False when it did
+        not save: the errors or the service's refusal are on the form (see refused)."""
+        if self.errors:
+            self.status_code = 400
+            return False
+        try:
+            async with write_transaction():
+                self.result = await write()
+        except (Conflict, InvalidInput, PreconditionFailed) as exc:
+            refused(self, exc, lang, fields)
+            return False
+        return True
+
+    def keep_version(self, row: Any) -> None:
+        """After a version conflict, the version now stored in the hidden field: saving
+        again saves what is typed over it."""
+        if isinstance(self.refusal, PreconditionFailed):
+            self.values["version"] = str(row.version)
 
 
 def refused(state: FormState, exc: Exception, lang: str, fields: set[str]) -> FormState:
     """What the service refused, on the form: a version conflict above the form (the caller
     puts the newer version in), a rule broken by one field next to it, anything else above."""
+    state.refusal = exc
     if isinstance(exc, PreconditionFailed):
         state.status_code = 409
         state.problem = translate(lang, "ws_changed_meanwhile")
@@ -161,6 +187,17 @@ def options(lang: str, group: str, values) -> list[tuple[str, str]]:
 
 async def load(agreement_id: int) -> AgreementRead:
     return await agreements.agreement(checked_id(agreement_id))
+
+
+def one(rows: list, row_id: int | None) -> Any:
+    """The row of an agreement's list (parties, commitments, follow-ups) with this id; any
+    other id, one no row can have too, is the 404."""
+    if row_id is not None:
+        checked_id(row_id)
+    found = next((r for r in rows if r.id == row_id), None)
+    if found is None:
+        raise NotFound(NOT_FOUND)
+    return found
 
 
 # --- the agreement's main fields -----------------------------------------------------------
@@ -337,18 +374,12 @@ class AgreementForms(Controller):
         form = await request.form()
         areas = {a.id for a in await registry.local_police_areas()}
         state, data = read_agreement_form(form, lang, areas)
-        if data is not None:
-            try:
-                async with write_transaction():
-                    await agreements.update_agreement(user.actor, agreement.id, data,
-                                                      expected_version(form))
-            except (Conflict, InvalidInput, PreconditionFailed) as exc:
-                refused(state, exc, lang, set(AGREEMENT_FIELDS))
-                agreement = await load(agreement_id)
-                if isinstance(exc, PreconditionFailed):
-                    state.values["version"] = str(agreement.version)
-            else:
-                return Redirect(agreement_url(agreement.id, done="ag_saved"), status_code=303)
+        if await state.save(lang, set(AGREEMENT_FIELDS), lambda: agreements.update_agreement(
+                user.actor, agreement.id, data, expected_version(form))):
+            return Redirect(agreement_url(agreement.id, done="ag_saved"), status_code=303)
+        if state.refusal:
+            agreement = await load(agreement_id)
+            state.keep_version(agreement)
         return await self._edit_page(request, user, agreement, state)
 
     # --- commitments -------------------------------------------------------------------
@@ -378,26 +409,11 @@ class AgreementForms(Controller):
             closed=_closed(agreement), today=clock.today(),
         )
 
-    @staticmethod
-    def _party(agreement: AgreementRead, party_id: int | None) -> PartyRead:
-        party = next((p for p in agreement.parties if p.id == party_id), None)
-        if party is None:
-            raise NotFound(NOT_FOUND)
-        return party
-
-    @staticmethod
-    def _commitment(agreement: AgreementRead, commitment_id: int) -> CommitmentRead:
-        checked_id(commitment_id)
-        found = next((c for c in agreement.commitments if c.id == commitment_id), None)
-        if found is None:
-            raise NotFound(NOT_FOUND)
-        return found
-
     @get("/commitments/new")
     async def new_commitment_form(self, request: Request, user: SignedIn,
                                   agreement_id: Id) -> Template:
         agreement = await load(agreement_id)
-        party = self._party(agreement, query_id(request, "party"))
+        party = one(agreement.parties, query_id(request, "party"))
         return await self._commitment_page(request, user, agreement, party, None,
                                            FormState({"party_id": str(party.id)}))
 
@@ -409,30 +425,24 @@ class AgreementForms(Controller):
         lang = choose_language(request)
         form = await request.form()
         party_text = line(form, "party_id")
-        party = self._party(agreement, int(party_text) if party_text.isascii()
+        party = one(agreement.parties, int(party_text) if party_text.isascii()
                             and party_text.isdigit() and len(party_text) < 12 else None)
         contacts = (await registry.contacts_of_organizations([party.organization.id]))[
             party.organization.id]
         state, typed = read_commitment_form(form, lang, {c.id for c in contacts})
         state.values["party_id"] = str(party.id)
-        if not state.errors:
-            try:
-                async with write_transaction():
-                    created = await agreements.add_commitment(
-                        user.actor, agreement.id, CommitmentCreate(party_id=party.id, **typed))
-            except (Conflict, InvalidInput) as exc:
-                refused(state, exc, lang, set(COMMITMENT_FIELDS))
-            else:
-                return Redirect(agreement_url(agreement.id, f"commitment-{created.id}",
-                                              "ag_commitment_added"), status_code=303)
+        if await state.save(lang, set(COMMITMENT_FIELDS), lambda: agreements.add_commitment(
+                user.actor, agreement.id, CommitmentCreate(party_id=party.id, **typed))):
+            return Redirect(agreement_url(agreement.id, f"commitment-{state.result.id}",
+                                          "ag_commitment_added"), status_code=303)
         return await self._commitment_page(request, user, agreement, party, None, state)
 
     @get("/commitments/{commitment_id:int}")
     async def commitment_page(self, request: Request, user: SignedIn, agreement_id: Id,
                               commitment_id: Id) -> Template:
         agreement = await load(agreement_id)
-        commitment = self._commitment(agreement, commitment_id)
-        party = self._party(agreement, commitment.party_id)
+        commitment = one(agreement.commitments, commitment_id)
+        party = one(agreement.parties, commitment.party_id)
         return await self._commitment_page(request, user, agreement, party, commitment,
                                            FormState(stored_commitment(commitment)))
 
@@ -441,28 +451,21 @@ class AgreementForms(Controller):
                               commitment_id: Id) -> Response:
         may_write(user)
         agreement = await load(agreement_id)
-        commitment = self._commitment(agreement, commitment_id)
-        party = self._party(agreement, commitment.party_id)
+        commitment = one(agreement.commitments, commitment_id)
+        party = one(agreement.parties, commitment.party_id)
         lang = choose_language(request)
         form = await request.form()
         contacts = (await registry.contacts_of_organizations([party.organization.id]))[
             party.organization.id]
         state, typed = read_commitment_form(form, lang, {c.id for c in contacts})
-        if not state.errors:
-            try:
-                async with write_transaction():
-                    await agreements.update_commitment(
-                        user.actor, commitment.id, CommitmentUpdate(**typed),
-                        expected_version(form))
-            except (Conflict, InvalidInput, PreconditionFailed) as exc:
-                refused(state, exc, lang, set(COMMITMENT_FIELDS))
-                agreement = await load(agreement_id)
-                commitment = self._commitment(agreement, commitment_id)
-                if isinstance(exc, PreconditionFailed):
-                    state.values["version"] = str(commitment.version)
-            else:
-                return Redirect(agreement_url(agreement.id, f"commitment-{commitment.id}",
-                                              "ag_commitment_saved"), status_code=303)
+        if await state.save(lang, set(COMMITMENT_FIELDS), lambda: agreements.update_commitment(
+                user.actor, commitment.id, CommitmentUpdate(**typed), expected_version(form))):
+            return Redirect(agreement_url(agreement.id, f"commitment-{commitment.id}",
+                                          "ag_commitment_saved"), status_code=303)
+        if state.refusal:
+            agreement = await load(agreement_id)
+            commitment = one(agreement.commitments, commitment_id)
+            state.keep_version(commitment)
         return await self._commitment_page(request, user, agreement, party, commitment, state)
 
     @post("/commitments/{commitment_id:int}/status")
@@ -470,8 +473,8 @@ class AgreementForms(Controller):
                               commitment_id: Id) -> Response:
         may_write(user)
         agreement = await load(agreement_id)
-        commitment = self._commitment(agreement, commitment_id)
-        party = self._party(agreement, commitment.party_id)
+        commitment = one(agreement.commitments, commitment_id)
+        party = one(agreement.parties, commitment.party_id)
         lang = choose_language(request)
         form = await request.form()
         status_state = FormState({"status": line(form, "status"), "comment": box(form, "comment"),
@@ -479,24 +482,15 @@ class AgreementForms(Controller):
         target = one_of(status_state, "status", {s.value for s in CommitmentStatus}, lang,
                         required=True, message="ag_choose_status")
         too_long(status_state, "comment", COMMENT_MAX, lang)
-        if status_state.errors:
-            status_state.status_code = 400
-        else:
-            try:
-                async with write_transaction():
-                    await agreements.change_commitment_status(
-                        user.actor, commitment.id,
-                        CommitmentStatusChange(status=target,
-                                               comment=status_state.values["comment"].strip()
-                                               or None),
-                        expected_version(form))
-            except (Conflict, InvalidInput, PreconditionFailed) as exc:
-                refused(status_state, exc, lang, {"comment"})
-                agreement = await load(agreement_id)
-                commitment = self._commitment(agreement, commitment_id)
-            else:
-                return Redirect(agreement_url(agreement.id, f"commitment-{commitment.id}",
-                                              "ag_commitment_moved"), status_code=303)
+        comment = status_state.values["comment"].strip() or None
+        if await status_state.save(lang, {"comment"}, lambda: agreements.change_commitment_status(
+                user.actor, commitment.id, CommitmentStatusChange(status=target, comment=comment),
+                expected_version(form))):
+            return Redirect(agreement_url(agreement.id, f"commitment-{commitment.id}",
+                                          "ag_commitment_moved"), status_code=303)
+        if status_state.refusal:
+            agreement = await load(agreement_id)
+            commitment = one(agreement.commitments, commitment_id)
         return await self._commitment_page(request, user, agreement, party, commitment,
                                            FormState(stored_commitment(commitment)), status_state)
 
@@ -512,14 +506,6 @@ class AgreementForms(Controller):
             kinds=options(lang, "follow_up_kind", FollowUpKind), closed=_closed(agreement),
         )
 
-    @staticmethod
-    def _follow_up(agreement: AgreementRead, follow_up_id: int) -> FollowUpRead:
-        checked_id(follow_up_id)
-        found = next((f for f in agreement.follow_ups if f.id == follow_up_id), None)
-        if found is None:
-            raise NotFound(NOT_FOUND)
-        return found
-
     @get("/follow-ups/new")
     async def new_follow_up_form(self, request: Request, user: SignedIn,
                                  agreement_id: Id) -> Template:
@@ -533,23 +519,17 @@ class AgreementForms(Controller):
         agreement = await load(agreement_id)
         lang = choose_language(request)
         state, typed = read_follow_up_form(await request.form(), lang)
-        if not state.errors:
-            try:
-                async with write_transaction():
-                    await agreements.add_follow_up(user.actor, agreement.id,
-                                                   FollowUpCreate(**typed))
-            except (Conflict, InvalidInput) as exc:
-                refused(state, exc, lang, set(FOLLOW_UP_FIELDS))
-            else:
-                return Redirect(agreement_url(agreement.id, "follow-ups", "ag_follow_up_added"),
-                                status_code=303)
+        if await state.save(lang, set(FOLLOW_UP_FIELDS), lambda: agreements.add_follow_up(
+                user.actor, agreement.id, FollowUpCreate(**typed))):
+            return Redirect(agreement_url(agreement.id, "follow-ups", "ag_follow_up_added"),
+                            status_code=303)
         return await self._follow_up_page(request, user, agreement, None, state)
 
     @get("/follow-ups/{follow_up_id:int}")
     async def follow_up_form(self, request: Request, user: SignedIn, agreement_id: Id,
                              follow_up_id: Id) -> Template:
         agreement = await load(agreement_id)
-        follow_up = self._follow_up(agreement, follow_up_id)
+        follow_up = one(agreement.follow_ups, follow_up_id)
         return await self._follow_up_page(request, user, agreement, follow_up,
                                           FormState(stored_follow_up(follow_up)))
 
@@ -558,25 +538,19 @@ class AgreementForms(Controller):
                              follow_up_id: Id) -> Response:
         may_write(user)
         agreement = await load(agreement_id)
-        follow_up = self._follow_up(agreement, follow_up_id)
+        follow_up = one(agreement.follow_ups, follow_up_id)
         lang = choose_language(request)
         form = await request.form()
         state, typed = read_follow_up_form(form, lang)
-        if not state.errors:
-            try:
-                async with write_transaction():
-                    await agreements.update_follow_up(user.actor, agreement.id, follow_up.id,
-                                                      FollowUpUpdate(**typed),
-                                                      expected_version(form))
-            except (Conflict, InvalidInput, PreconditionFailed) as exc:
-                refused(state, exc, lang, set(FOLLOW_UP_FIELDS))
-                agreement = await load(agreement_id)
-                follow_up = self._follow_up(agreement, follow_up_id)
-                if isinstance(exc, PreconditionFailed):
-                    state.values["version"] = str(follow_up.version)
-            else:
-                return Redirect(agreement_url(agreement.id, "follow-ups", "ag_follow_up_saved"),
-                                status_code=303)
+        if await state.save(lang, set(FOLLOW_UP_FIELDS), lambda: agreements.update_follow_up(
+                user.actor, agreement.id, follow_up.id, FollowUpUpdate(**typed),
+                expected_version(form))):
+            return Redirect(agreement_url(agreement.id, "follow-ups", "ag_follow_up_saved"),
+                            status_code=303)
+        if state.refusal:
+            agreement = await load(agreement_id)
+            follow_up = one(agreement.follow_ups, follow_up_id)
+            state.keep_version(follow_up)
         return await self._follow_up_page(request, user, agreement, follow_up, state)
 
     # --- a lägesbild round -------------------------------------------------------------
@@ -621,19 +595,16 @@ class AgreementForms(Controller):
         deadline = a_date(state, "deadline", lang, required=True)
         if chosen - known:
             state.errors["indicator_ids"] = translate(lang, "ag_choose")
-        if state.errors:
-            state.status_code = 400
-        else:
+
+        async def create():
             ids = sorted(int(i) for i in chosen)
-            data = RoundCreate(period=period, deadline=deadline, requests=[
-                RoundRequestInput(party_id=p.id, indicator_ids=ids) for p in agreement.parties])
-            try:
-                async with write_transaction():
-                    await situation.create_round(user.actor, agreement.id, data)
-            except (Conflict, InvalidInput) as exc:
-                refused(state, exc, lang, {"period", "deadline"})
-            else:
-                return Redirect(agreement_url(agreement.id, "situation", "ag_round_created"),
-                                status_code=303)
+            return await situation.create_round(user.actor, agreement.id, RoundCreate(
+                period=period, deadline=deadline, requests=[
+                    RoundRequestInput(party_id=p.id, indicator_ids=ids)
+                    for p in agreement.parties]))
+
+        if await state.save(lang, {"period", "deadline"}, create):
+            return Redirect(agreement_url(agreement.id, "situation", "ag_round_created"),
+                            status_code=303)
         return await self._round_page(request, user, agreement, state, chosen)
 
