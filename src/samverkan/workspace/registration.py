@@ -756,19 +756,26 @@ class RegistrationPages(Controller):
         return _after(agreement.id, "parties", "stay", "rg_party_added", "#parties")
 
     async def _remove_party(self, request, user, agreement, form) -> Response:
-        lang = language(request)
-        text = _text(form, "party_id")
-        party = next((p for p in agreement.parties if str(p.id) == text), None)
-        if party is None:
-            raise NotFound("Parten finns inte (party not found)")
+        return await self._remove(request, user, agreement, form, "parties", agreement.parties,
+                                  "party_id", agreements.remove_party,
+                                  "Parten finns inte (party not found)", "rg_party_removed",
+                                  "#parties")
+
+    async def _remove(self, request, user, agreement, form, slug: str, rows: list,
+                      id_field: str, remove, missing: str, done: str, anchor: str) -> Response:
+        """A step's button that removes one of its rows (the form's id_field names it, a
+        missing one is the 404), then back to the step saying `done`."""
+        text = _text(form, id_field)
+        row = next((r for r in rows if str(r.id) == text), None)
+        if row is None:
+            raise NotFound(missing)
         try:
             async with write_transaction():
-                await agreements.remove_party(user.actor, agreement.id, party.id,
-                                              _version(form, "version"))
+                await remove(user.actor, agreement.id, row.id, _version(form, "version"))
         except (InvalidInput, Conflict, PreconditionFailed) as exc:
-            return await self._refused(request, user, agreement.id, "parties", {},
-                                       refusal(exc, lang, {}))
-        return _after(agreement.id, "parties", "stay", "rg_party_removed", "#parties")
+            return await self._refused(request, user, agreement.id, slug, {},
+                                       refusal(exc, language(request), {}))
+        return _after(agreement.id, slug, "stay", done, anchor)
 
     async def _edit_parties(self, request, user, agreement, form) -> Response:
         lang = language(request)
@@ -975,27 +982,14 @@ class RegistrationPages(Controller):
         return _after(agreement.id, "content", go, anchor=anchor)
 
     async def _remove_content(self, request, user, agreement, form, action) -> Response:
-        lang = language(request)
-        is_goal = action == "remove_goal"
-        rows = agreement.goals if is_goal else agreement.focus_areas
-        text = _text(form, "goal_id" if is_goal else "focus_area_id")
-        row = next((r for r in rows if str(r.id) == text), None)
-        if row is None:
-            raise NotFound("Finns inte (not found)")
-        try:
-            async with write_transaction():
-                if is_goal:
-                    await agreements.remove_goal(user.actor, agreement.id, row.id,
-                                                 _version(form, "version"))
-                else:
-                    await agreements.remove_focus_area(user.actor, agreement.id, row.id,
-                                                       _version(form, "version"))
-        except (InvalidInput, Conflict, PreconditionFailed) as exc:
-            return await self._refused(request, user, agreement.id, "content", {},
-                                       refusal(exc, lang, {}))
-        if is_goal:
-            return _after(agreement.id, "content", "stay", "rg_goal_removed", "#goals")
-        return _after(agreement.id, "content", "stay", "rg_focus_area_removed", "#focus-areas")
+        if action == "remove_goal":
+            return await self._remove(request, user, agreement, form, "content",
+                                      agreement.goals, "goal_id", agreements.remove_goal,
+                                      "Finns inte (not found)", "rg_goal_removed", "#goals")
+        return await self._remove(request, user, agreement, form, "content",
+                                  agreement.focus_areas, "focus_area_id",
+                                  agreements.remove_focus_area, "Finns inte (not found)",
+                                  "rg_focus_area_removed", "#focus-areas")
 
     # --- step 4: commitments -----------------------------------------------------------------
 
@@ -1089,19 +1083,11 @@ class RegistrationPages(Controller):
         return _after(agreement.id, "follow-up", go, anchor="#follow-ups" if day else "")
 
     async def _remove_follow_up(self, request, user, agreement, form) -> Response:
-        lang = language(request)
-        text = _text(form, "follow_up_id")
-        row = next((f for f in agreement.follow_ups if str(f.id) == text), None)
-        if row is None:
-            raise NotFound("Uppföljningen finns inte (follow-up not found)")
-        try:
-            async with write_transaction():
-                await agreements.remove_follow_up(user.actor, agreement.id, row.id,
-                                                  _version(form, "version"))
-        except (InvalidInput, Conflict, PreconditionFailed) as exc:
-            return await self._refused(request, user, agreement.id, "follow-up", {},
-                                       refusal(exc, lang, {}))
-        return _after(agreement.id, "follow-up", "stay", "rg_follow_up_removed", "#follow-ups")
+        return await self._remove(request, user, agreement, form, "follow-up",
+                                  agreement.follow_ups, "follow_up_id",
+                                  agreements.remove_follow_up,
+                                  "Uppföljningen finns inte (follow-up not found)",
+                                  "rg_follow_up_removed", "#follow-ups")
 
     # --- step 6: signatories ---------------------------------------------------------------
 
