@@ -41,6 +41,7 @@ from samverkan.agreements.tables import AgreementKind, Cadence, CommitmentStatus
 from samverkan.db import write_transaction
 from samverkan.errors import Conflict, InvalidInput, NotFound, PreconditionFailed
 from samverkan.registry import service as registry
+from samverkan.registry.schemas import ContactRead
 from samverkan.situation import service as situation
 from samverkan.situation.periods import parse_period
 from samverkan.situation.schemas import RoundCreate, RoundRequestInput
@@ -187,6 +188,20 @@ def options(lang: str, group: str, values) -> list[tuple[str, str]]:
 
 async def load(agreement_id: int) -> AgreementRead:
     return await agreements.agreement(checked_id(agreement_id))
+
+
+async def load_commitment(agreement_id: int, commitment_id: int
+                          ) -> tuple[AgreementRead, CommitmentRead, PartyRead]:
+    """An agreement, one of its commitments (else the 404) and the party that made it."""
+    agreement = await load(agreement_id)
+    commitment = one(agreement.commitments, commitment_id)
+    return agreement, commitment, one(agreement.parties, commitment.party_id)
+
+
+async def contacts_of(party: PartyRead) -> list[ContactRead]:
+    """The contacts of a party's organisation."""
+    return (await registry.contacts_of_organizations([party.organization.id]))[
+        party.organization.id]
 
 
 def one(rows: list, row_id: int | None) -> Any:
@@ -388,8 +403,7 @@ class AgreementForms(Controller):
                                party: PartyRead, commitment: CommitmentRead | None,
                                state: FormState, status_state: FormState | None = None
                                ) -> Template:
-        contacts = (await registry.contacts_of_organizations([party.organization.id]))[
-            party.organization.id]
+        contacts = await contacts_of(party)
         reports = await agreements.progress_reports(commitment.id) if commitment else []
         moves = allowed_commitment_moves(commitment.status) if commitment else []
         responsible = next((c for c in contacts if commitment
@@ -427,8 +441,7 @@ class AgreementForms(Controller):
         party_text = line(form, "party_id")
         party = one(agreement.parties, int(party_text) if party_text.isascii()
                             and party_text.isdigit() and len(party_text) < 12 else None)
-        contacts = (await registry.contacts_of_organizations([party.organization.id]))[
-            party.organization.id]
+        contacts = await contacts_of(party)
         state, typed = read_commitment_form(form, lang, {c.id for c in contacts})
         state.values["party_id"] = str(party.id)
         if await state.save(lang, set(COMMITMENT_FIELDS), lambda: agreements.add_commitment(
@@ -440,9 +453,7 @@ class AgreementForms(Controller):
     @get("/commitments/{commitment_id:int}")
     async def commitment_page(self, request: Request, user: SignedIn, agreement_id: Id,
                               commitment_id: Id) -> Template:
-        agreement = await load(agreement_id)
-        commitment = one(agreement.commitments, commitment_id)
-        party = one(agreement.parties, commitment.party_id)
+        agreement, commitment, party = await load_commitment(agreement_id, commitment_id)
         return await self._commitment_page(request, user, agreement, party, commitment,
                                            FormState(stored_commitment(commitment)))
 
@@ -450,13 +461,10 @@ class AgreementForms(Controller):
     async def save_commitment(self, request: Request, user: SignedIn, agreement_id: Id,
                               commitment_id: Id) -> Response:
         may_write(user)
-        agreement = await load(agreement_id)
-        commitment = one(agreement.commitments, commitment_id)
-        party = one(agreement.parties, commitment.party_id)
+        agreement, commitment, party = await load_commitment(agreement_id, commitment_id)
         lang = choose_language(request)
         form = await request.form()
-        contacts = (await registry.contacts_of_organizations([party.organization.id]))[
-            party.organization.id]
+        contacts = await contacts_of(party)
         state, typed = read_commitment_form(form, lang, {c.id for c in contacts})
         if await state.save(lang, set(COMMITMENT_FIELDS), lambda: agreements.update_commitment(
                 user.actor, commitment.id, CommitmentUpdate(**typed), expected_version(form))):
@@ -472,9 +480,7 @@ class AgreementForms(Controller):
     async def move_commitment(self, request: Request, user: SignedIn, agreement_id: Id,
                               commitment_id: Id) -> Response:
         may_write(user)
-        agreement = await load(agreement_id)
-        commitment = one(agreement.commitments, commitment_id)
-        party = one(agreement.parties, commitment.party_id)
+        agreement, commitment, party = await load_commitment(agreement_id, commitment_id)
         lang = choose_language(request)
         form = await request.form()
         status_state = FormState({"status": line(form, "status"), "comment": box(form, "comment"),

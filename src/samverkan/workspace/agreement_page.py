@@ -598,18 +598,18 @@ class AgreementPage(Controller):
 
     # --- the lägesbild -----------------------------------------------------------------
 
-    async def _round(self, agreement_id: int, round_id: int) -> RoundRead:
+    async def _round(self, user: SignedIn, agreement_id: int, round_id: int) -> RoundRead:
+        """A round of this agreement (else the 404), for a user who may change it."""
+        may_write(user)
         found = await situation.round_(checked_id(round_id))
-        if found.agreement_id != agreement_id:
+        if found.agreement_id != checked_id(agreement_id):
             raise NotFound(NOT_FOUND)
         return found
 
     @post("/rounds/{round_id:int}/close")
     async def close_round(self, request: Request, user: SignedIn, agreement_id: Id,
                           round_id: Id) -> Response:
-        may_write(user)
-        agreement_id = checked_id(agreement_id)
-        found = await self._round(agreement_id, round_id)
+        found = await self._round(user, agreement_id, round_id)
         form = await request.form()
         return await self._act(request, user, agreement_id, "situation", "ag_round_closed", {},
                                lambda: situation.close_round(user.actor, found.id,
@@ -618,9 +618,7 @@ class AgreementPage(Controller):
     @post("/rounds/{round_id:int}/inputs/{party_id:int}/accept")
     async def accept_input(self, request: Request, user: SignedIn, agreement_id: Id,
                            round_id: Id, party_id: Id) -> Response:
-        may_write(user)
-        agreement_id = checked_id(agreement_id)
-        found = await self._round(agreement_id, round_id)
+        found = await self._round(user, agreement_id, round_id)
         form = await request.form()
         party_id = checked_id(party_id)
         return await self._act(request, user, agreement_id, "situation", "ag_input_accepted", {},
@@ -630,9 +628,7 @@ class AgreementPage(Controller):
     @post("/rounds/{round_id:int}/inputs/{party_id:int}/return")
     async def return_input(self, request: Request, user: SignedIn, agreement_id: Id,
                            round_id: Id, party_id: Id) -> Response:
-        may_write(user)
-        agreement_id = checked_id(agreement_id)
-        found = await self._round(agreement_id, round_id)
+        found = await self._round(user, agreement_id, round_id)
         party_id = checked_id(party_id)
         lang = choose_language(request)
         form = await request.form()
