@@ -36,7 +36,20 @@ from samverkan.portal.access import LinkInvalid, PortalContact
 from samverkan.registry.schemas import Language
 from samverkan.settings import get_settings
 from samverkan.situation.schemas import InputWrite, ValueInput
-from samverkan.web.forms import checked_id, expected_version, parse_date, query_id
+from samverkan.web.forms import (
+    COMMENT_MAX,
+    EMAIL,
+    EMAIL_MAX,
+    JOB_TITLE_MAX,
+    LONG_MAX,
+    NAME_MAX,
+    PHONE,
+    check_text,
+    checked_id,
+    expected_version,
+    parse_date,
+    query_id,
+)
 from samverkan.web.i18n import LANGUAGE_COOKIE, choose_language, translate
 from samverkan.web.routes import switch_language
 from samverkan.web.templating import page
@@ -49,16 +62,6 @@ Token = Annotated[str, PathParameter()]
 SignedIn = NamedDependency[PortalContact]
 LOGIN = "/portal/login"
 HOME = "/portal/"
-
-# Limits of what a form may carry, the same as the schemas' (a longer text is refused with
-# a message next to the field, not a 500).
-COMMENT_MAX = 2000
-NOTE_MAX = 20_000
-NAME_MAX = 200
-TITLE_MAX = 200
-EMAIL_MAX = 254
-_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
-_PHONE = re.compile(r"^[0-9 +()\-]{3,40}$")
 
 # What a page says after a form sent the browser back to it (303 ?done=…).
 _NOTICES = {
@@ -156,7 +159,7 @@ class SignInPages(Controller):
         error = None
         if not email:
             error = "email_required"
-        elif len(email) > EMAIL_MAX or not _EMAIL.match(email):
+        elif len(email) > EMAIL_MAX or not EMAIL.match(email):
             error = "email_invalid"
         if error:
             lang = choose_language(request)
@@ -326,8 +329,7 @@ class PartnerPages(Controller):
         today = clock.today()
         if values["status"] not in {s.value for s in ReportedStatus}:
             errors["status"] = translate(lang, "status_required")
-        if len(values["note"]) > NOTE_MAX:
-            errors["note"] = translate(lang, "note_too_long", max=NOTE_MAX)
+        check_text(errors, lang, "note", values["note"], LONG_MAX, too_long="note_too_long")
         as_of = parse_date(values["as_of"])
         if as_of is None:
             errors["as_of"] = translate(lang, "date_invalid", example=today.isoformat())
@@ -435,13 +437,11 @@ class PartnerPages(Controller):
         values = {name: str(form.get(name, "")).strip()
                   for name in ("name", "title", "phone", "language", "version")}
         errors = {}
-        if not values["name"]:
-            errors["name"] = translate(lang, "name_required")
-        elif len(values["name"]) > NAME_MAX:
-            errors["name"] = translate(lang, "name_too_long", max=NAME_MAX)
-        if len(values["title"]) > TITLE_MAX:
-            errors["title"] = translate(lang, "title_too_long", max=TITLE_MAX)
-        if values["phone"] and not _PHONE.match(values["phone"]):
+        check_text(errors, lang, "name", values["name"], NAME_MAX, required="name_required",
+                   too_long="name_too_long")
+        check_text(errors, lang, "title", values["title"], JOB_TITLE_MAX,
+                   too_long="title_too_long")
+        if values["phone"] and not PHONE.match(values["phone"]):
             errors["phone"] = translate(lang, "phone_invalid")
         if values["language"] not in {language.value for language in Language}:
             errors["language"] = translate(lang, "language_required")

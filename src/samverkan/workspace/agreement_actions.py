@@ -45,7 +45,19 @@ from samverkan.registry.schemas import ContactRead
 from samverkan.situation import service as situation
 from samverkan.situation.periods import parse_period
 from samverkan.situation.schemas import RoundCreate, RoundRequestInput
-from samverkan.web.forms import NOT_FOUND, checked_id, expected_version, parse_date, query_id
+from samverkan.web.forms import (
+    COMMENT_MAX,
+    LONG_MAX,
+    NOT_FOUND,
+    REGISTRATION_NUMBER_MAX,
+    SHORT_MAX,
+    TITLE_MAX,
+    check_text,
+    checked_id,
+    expected_version,
+    parse_date,
+    query_id,
+)
 from samverkan.web.i18n import choice, choose_language, translate
 from samverkan.workspace.pages import NOTICES, SIGNED_IN, SignedIn, may_write, workspace_page
 
@@ -53,12 +65,6 @@ from samverkan.workspace.pages import NOTICES, SIGNED_IN, SignedIn, may_write, w
 # missing row.
 Id = Annotated[int, PathParameter()]
 
-# The schemas' limits, said next to the field instead of a 500.
-TITLE_MAX = 300
-SHORT_MAX = 200
-LONG_MAX = 20_000
-REGISTRATION_MAX = 60
-COMMENT_MAX = 2000
 _TIME = re.compile(r"^([01]?\d|2[0-3])[:.]([0-5]\d)$")
 
 NOTICES.update({
@@ -143,8 +149,8 @@ def refused(state: FormState, exc: Exception, lang: str, fields: set[str]) -> Fo
 
 
 def too_long(state: FormState, name: str, limit: int, lang: str) -> None:
-    if len(state.values.get(name, "")) > limit and name not in state.errors:
-        state.errors[name] = translate(lang, "ag_too_long", max=limit)
+    check_text(state.errors, lang, name, state.values.get(name, ""), limit,
+               too_long="ag_too_long")
 
 
 def a_date(state: FormState, name: str, lang: str, *, required: bool) -> date | None:
@@ -247,7 +253,7 @@ def read_agreement_form(form: Any, lang: str, areas: set[int]) -> tuple[FormStat
         state.errors["title"] = translate(lang, "ag_title_required")
     too_long(state, "title", TITLE_MAX, lang)
     kind = one_of(state, "kind", {k.value for k in AgreementKind}, lang, required=True)
-    too_long(state, "registration_number", REGISTRATION_MAX, lang)
+    too_long(state, "registration_number", REGISTRATION_NUMBER_MAX, lang)
     start = a_date(state, "period_start", lang, required=True)
     end = a_date(state, "period_end", lang, required=False)
     if start and end and end < start and "period_end" not in state.errors:

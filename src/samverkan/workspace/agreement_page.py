@@ -48,12 +48,11 @@ from samverkan.situation import service as situation
 from samverkan.situation.schemas import IndicatorRead, InputRead, JointPicture, RoundRead
 from samverkan.situation.tables import InputStatus, RoundStatus
 from samverkan.web import i18n
-from samverkan.web.forms import NOT_FOUND, checked_id, expected_version, query_id
+from samverkan.web.forms import COMMENT_MAX, NOT_FOUND, checked_id, expected_version, query_id
 from samverkan.web.i18n import choice, choose_language, translate
 from samverkan.web.pictures import picture_block
 from samverkan.workspace import agreement_actions
 from samverkan.workspace.agreement_actions import (
-    COMMENT_MAX,
     Id,
     agreement_url,
     box,

@@ -34,7 +34,14 @@ from samverkan.registry.schemas import (
 )
 from samverkan.registry.tables import Language, OrganizationKind
 from samverkan.schemas import normalise_org_number
-from samverkan.web.forms import checked_id, expected_version
+from samverkan.web.forms import (
+    EMAIL_MAX,
+    JOB_TITLE_MAX,
+    NAME_MAX,
+    check_text,
+    checked_id,
+    expected_version,
+)
 from samverkan.web.i18n import choice, choose_language, translate
 from samverkan.workspace.pages import NOTICES, SIGNED_IN, SignedIn, may_write, workspace_page
 
@@ -44,9 +51,6 @@ PAGE_SIZE = 25
 # The agreements an organisation's page lists; the agreements list shows them all.
 AGREEMENTS_SHOWN = 50
 Q_MAX = 200
-NAME_MAX = 200
-TITLE_MAX = 200
-EMAIL_MAX = 254
 LANGUAGES = [language.value for language in Language]
 KINDS = [kind.value for kind in OrganizationKind]
 
@@ -122,10 +126,8 @@ def _read_organization(form: Any, lang: str) -> tuple[dict[str, str], dict[str, 
     values = {name: str(form.get(name, "")).strip()
               for name in ("name", "kind", "org_number", "municipality_code", "version")}
     errors: dict[str, str] = {}
-    if not values["name"]:
-        errors["name"] = translate(lang, "dr_org_name_required")
-    elif len(values["name"]) > NAME_MAX:
-        errors["name"] = translate(lang, "dr_name_too_long", max=NAME_MAX)
+    check_text(errors, lang, "name", values["name"], NAME_MAX, required="dr_org_name_required",
+               too_long="dr_name_too_long")
     number = None
     if not values["org_number"]:
         errors["org_number"] = translate(lang, "dr_org_number_required")
@@ -345,16 +347,12 @@ def _read_contact(form: Any, lang: str, schema) -> tuple[dict[str, str], dict[st
     values = {name: str(form.get(name, "")).strip()
               for name in ("name", "title", "email", "phone", "language", "version")}
     errors: dict[str, str] = {}
-    if not values["name"]:
-        errors["name"] = translate(lang, "dr_contact_name_required")
-    elif len(values["name"]) > NAME_MAX:
-        errors["name"] = translate(lang, "dr_name_too_long", max=NAME_MAX)
-    if len(values["title"]) > TITLE_MAX:
-        errors["title"] = translate(lang, "dr_title_too_long", max=TITLE_MAX)
-    if not values["email"]:
-        errors["email"] = translate(lang, "dr_email_required")
-    elif len(values["email"]) > EMAIL_MAX:
-        errors["email"] = translate(lang, "dr_email_invalid")
+    check_text(errors, lang, "name", values["name"], NAME_MAX,
+               required="dr_contact_name_required", too_long="dr_name_too_long")
+    check_text(errors, lang, "title", values["title"], JOB_TITLE_MAX,
+               too_long="dr_title_too_long")
+    check_text(errors, lang, "email", values["email"], EMAIL_MAX, required="dr_email_required",
+               too_long="dr_email_invalid")
     if values["language"] not in LANGUAGES:
         errors["language"] = translate(lang, "dr_language_required")
     data = None
@@ -368,7 +366,7 @@ def _read_contact(form: Any, lang: str, schema) -> tuple[dict[str, str], dict[st
                 field = str(problem["loc"][0]) if problem["loc"] else "name"
                 field = field if field in _CONTACT_MESSAGES else "name"
                 errors.setdefault(field, translate(lang, _CONTACT_MESSAGES[field],
-                                                   max=TITLE_MAX))
+                                                   max=JOB_TITLE_MAX))
     return values, errors, data
 
 

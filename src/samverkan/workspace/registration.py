@@ -14,7 +14,6 @@ continue anyone's draft; the page says who started it. Once the agreement has le
 draft, the flow only says so and links to the agreement's page.
 """
 
-import re
 from dataclasses import dataclass
 from datetime import date, time
 from typing import Annotated, Any
@@ -56,7 +55,19 @@ from samverkan.registry.schemas import ContactCreate, OrganizationCreate, Organi
 from samverkan.registry.tables import OrganizationKind
 from samverkan.schemas import normalise_org_number
 from samverkan.situation import service as situation
-from samverkan.web.forms import checked_id, expected_version, parse_date
+from samverkan.web.forms import (
+    EMAIL,
+    EMAIL_MAX,
+    LONG_MAX,
+    NAME_MAX,
+    REGISTRATION_NUMBER_MAX,
+    SHORT_MAX,
+    TITLE_MAX,
+    check_text,
+    checked_id,
+    expected_version,
+    parse_date,
+)
 from samverkan.web.i18n import choice, translate
 from samverkan.workspace.pages import (
     HOME,
@@ -83,16 +94,11 @@ NOTICES.update({
     "rg_need_parties": "rg_need_parties_notice",
 })
 
-# The schemas' limits, checked here so that a longer text is refused next to its field.
-TITLE_MAX = 300
-NAME_MAX = 200
-SHORT_MAX = 200
-LONG_MAX = 20_000
-NUMBER_MAX = 60
+# The schemas' limits beyond web.forms' (a goal's unit, an agreement's municipalities),
+# checked here so that too much is refused next to its field; the organisations found.
 UNIT_MAX = 50
 MUNICIPALITIES_MAX = 50
 SEARCH_LIMIT = 20
-_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 
 
 @dataclass(frozen=True)
@@ -198,8 +204,7 @@ def _enum(kind, text: str):
 
 
 def _too_long(errors: dict, lang: str, name: str, text: str, limit: int) -> None:
-    if len(text) > limit and name not in errors:
-        errors[name] = translate(lang, "rg_too_long", max=limit)
+    check_text(errors, lang, name, text, limit, too_long="rg_too_long")
 
 
 def _date_field(errors: dict, lang: str, name: str, text: str, *, required: bool) -> date | None:
@@ -521,7 +526,8 @@ async def read_basics(form: Any, lang: str) -> tuple[dict, dict, dict]:
     end = _date_field(errors, lang, "period_end", values["period_end"], required=False)
     if start and end and end < start:
         errors["period_end"] = translate(lang, "rg_period_end_before_start")
-    _too_long(errors, lang, "registration_number", values["registration_number"], NUMBER_MAX)
+    _too_long(errors, lang, "registration_number", values["registration_number"],
+              REGISTRATION_NUMBER_MAX)
     area = None
     try:
         area = _choice_id(values["local_police_area_id"],
@@ -858,7 +864,7 @@ class RegistrationPages(Controller):
         _too_long(errors, lang, "contact_name", values["contact_name"], NAME_MAX)
         if not values["contact_email"]:
             errors["contact_email"] = translate(lang, "rg_contact_email_required")
-        elif len(values["contact_email"]) > 254 or not _EMAIL.match(values["contact_email"]):
+        elif len(values["contact_email"]) > EMAIL_MAX or not EMAIL.match(values["contact_email"]):
             errors["contact_email"] = translate(lang, "rg_email_invalid")
         data = None
         if not errors:
@@ -1107,8 +1113,8 @@ class RegistrationPages(Controller):
             values[f"version-{party.id}"] = _text(form, f"version-{party.id}")
             _too_long(errors, lang, keys["name"], typed["name"], NAME_MAX)
             _too_long(errors, lang, keys["title"], typed["title"], SHORT_MAX)
-            if typed["email"] and (len(typed["email"]) > 254
-                                   or not _EMAIL.match(typed["email"])):
+            if typed["email"] and (len(typed["email"]) > EMAIL_MAX
+                                   or not EMAIL.match(typed["email"])):
                 errors[keys["email"]] = translate(lang, "rg_email_invalid")
             method = _enum(SignatureMethod, typed["method"])
             if typed["method"] and method is None:

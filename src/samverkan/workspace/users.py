@@ -14,12 +14,11 @@ from samverkan.accounts.service import CurrentUser
 from samverkan.accounts.tables import Role
 from samverkan.db import write_transaction
 from samverkan.errors import Conflict
+from samverkan.web.forms import EMAIL_MAX, NAME_MAX, check_text
 from samverkan.web.i18n import choose_language, translate
 from samverkan.workspace.pages import NOTICES, SIGNED_IN, SignedIn, admin_only, workspace_page
 
 USERS = "/workspace/users"
-NAME_MAX = 200
-EMAIL_MAX = 254
 # As UserCreate: at least 12 characters, and no more than anyone types.
 PASSWORD_MIN = 12
 PASSWORD_MAX = 1000
@@ -35,14 +34,10 @@ def _read(form: Any, lang: str) -> tuple[dict[str, str], dict[str, str], UserCre
     values = {name: str(form.get(name, "")).strip() for name in ("name", "email", "role")}
     password = str(form.get("password", ""))
     errors: dict[str, str] = {}
-    if not values["name"]:
-        errors["name"] = translate(lang, "dr_user_name_required")
-    elif len(values["name"]) > NAME_MAX:
-        errors["name"] = translate(lang, "dr_name_too_long", max=NAME_MAX)
-    if not values["email"]:
-        errors["email"] = translate(lang, "dr_email_required")
-    elif len(values["email"]) > EMAIL_MAX:
-        errors["email"] = translate(lang, "dr_email_invalid")
+    check_text(errors, lang, "name", values["name"], NAME_MAX, required="dr_user_name_required",
+               too_long="dr_name_too_long")
+    check_text(errors, lang, "email", values["email"], EMAIL_MAX, required="dr_email_required",
+               too_long="dr_email_invalid")
     if values["role"] not in ROLES:
         errors["role"] = translate(lang, "dr_role_required")
     if len(password) < PASSWORD_MIN:
