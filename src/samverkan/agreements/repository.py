@@ -679,10 +679,16 @@ async def citizen_promise_starts(parent_ids: list[int]) -> list[dict]:
 # rows in the window, not the number of agreements.
 
 
-def _coordinated_by(column, user_id: int):
-    return column.is_in(
-        AgreementCoordinator.select(AgreementCoordinator.agreement).where(
-            AgreementCoordinator.user_id == user_id
+def _coordinated_between(day, first: date, last: date, status, live: list[str], agreement,
+                         user_id: int):
+    """`day` first, last or between, `status` (the agreement's) live, and `agreement` one the
+    user coordinates."""
+    return (
+        (day >= first) & (day <= last) & status.is_in(live)
+        & agreement.is_in(
+            AgreementCoordinator.select(AgreementCoordinator.agreement).where(
+                AgreementCoordinator.user_id == user_id
+            )
         )
     )
 
@@ -699,10 +705,9 @@ async def coordinated_commitments_due(
         Commitment.agreement.title.as_alias("agreement_title"),
         Commitment.party.organization.as_alias("organization_id"),
     ).where(
-        (Commitment.due_date >= first) & (Commitment.due_date <= last)
+        _coordinated_between(Commitment.due_date, first, last, Commitment.agreement.status, live,
+                             Commitment.agreement, user_id)
         & Commitment.status.is_in(open_statuses)
-        & Commitment.agreement.status.is_in(live)
-        & _coordinated_by(Commitment.agreement, user_id)
     ).order_by(Commitment.due_date).order_by(Commitment.id)
 
 
@@ -710,21 +715,10 @@ async def coordinated_follow_ups(
     user_id: int, first: date, last: date, live: list[str]
 ) -> list[dict]:
     return await FollowUp.select(
-        FollowUp.id,
-        FollowUp.agreement.as_alias("agreement_id"),
-        FollowUp.agreement.title.as_alias("agreement_title"),
-        FollowUp.date,
-        FollowUp.kind,
-        FollowUp.title,
-        FollowUp.notes,
-        FollowUp.start_time,
-        FollowUp.duration_minutes,
-        FollowUp.location,
-        FollowUp.version,
+        *_FOLLOW_UP, FollowUp.agreement.title.as_alias("agreement_title")
     ).where(
-        (FollowUp.date >= first) & (FollowUp.date <= last)
-        & FollowUp.agreement.status.is_in(live)
-        & _coordinated_by(FollowUp.agreement, user_id)
+        _coordinated_between(FollowUp.date, first, last, FollowUp.agreement.status, live,
+                             FollowUp.agreement, user_id)
     ).order_by(FollowUp.date).order_by(FollowUp.id)
 
 
@@ -734,9 +728,8 @@ async def coordinated_agreements_ending(
     return await Agreement.select(
         Agreement.id, Agreement.title, Agreement.status, Agreement.period_end,
     ).where(
-        (Agreement.period_end >= first) & (Agreement.period_end <= last)
-        & Agreement.status.is_in(live)
-        & _coordinated_by(Agreement.id, user_id)
+        _coordinated_between(Agreement.period_end, first, last, Agreement.status, live,
+                             Agreement.id, user_id)
     ).order_by(Agreement.period_end).order_by(Agreement.id)
 
 

@@ -203,19 +203,26 @@ async def agreements_response(*, limit: int, offset: int, **criteria) -> bytes |
     if not read_queries.available():
         items, total = await agreements(limit=limit, offset=offset, **criteria)
         return Page(items=items, total=total, limit=limit, offset=offset)
+    items, total = await _hot_page(limit=limit, offset=offset, **criteria)
+    return _JSON.encode({"items": items, "total": total, "limit": limit, "offset": offset})
+
+
+async def _hot_page(**criteria) -> tuple[list, int]:
+    """A page of summaries (read_queries' rows) matching criteria and how many match in all,
+    on the hot read path: an unfiltered page in the default orders in one statement, any
+    other through repository.search; their municipalities and parties in two more."""
     sort = criteria["sort"]
     descending, sort_key = sort.startswith("-"), sort.removeprefix("-")
     filtered = any(
         criteria.get(key) for key in ("statuses", "kind", "municipality_code", "organization_id",
                                       "ending_before", "local_police_area_id",
                                       "coordinator_user_id")
-    ) or (criteria["text"] and criteria["text"].strip())
+    ) or (criteria.get("text") and criteria["text"].strip())
     if sort_key in SORTABLE and not filtered:
-        items, total = await read_queries.page(sort_key, descending, limit, offset)
-    else:
-        rows, total = await _search(limit=limit, offset=offset, **criteria)
-        items = await read_queries.summaries(rows)
-    return _JSON.encode({"items": items, "total": total, "limit": limit, "offset": offset})
+        return await read_queries.page(sort_key, descending, criteria["limit"],
+                                       criteria["offset"])
+    found, total = await _search(**criteria)
+    return await read_queries.summaries(found), total
 
 
 async def _summaries(rows: list[dict]) -> list[AgreementSummary]:
@@ -1241,45 +1248,48 @@ def _limit(limit: int | None) -> int:
     return repository.EVERY if limit is None else limit
 
 
-class CoordinatedAgreement(msgspec.Struct, frozen=True, kw_only=True):
-    """An agreement a user coordinates, as the Today page names it."""
+def _struct_of(model, name: str, fields: tuple, doc: str, bases: tuple = ()):
+    """A msgspec struct of these fields of a pydantic model, their types as the model's (so
+    that the workspace's rows say a thing as the API does), a (name, type) pair for a field
+    of its own."""
+    return msgspec.defstruct(
+        name,
+        [field if isinstance(field, tuple) else (field, model.model_fields[field].annotation)
+         for field in fields],
+        bases=bases or None, frozen=True, kw_only=True, namespace={"__doc__": doc},
+        module=__name__,
+    )
 
-    id: int
-    title: str
-    kind: AgreementKind
-    status: AgreementStatus
-    registration_number: str | None
-    period_start: date
-    period_end: date | None
-    updated_at: datetime
+
+def _brief(cls, row, **more):
+    """An instance of one of the structs below from a row (a record, or a dict whose enums may
+    already be enums), its kind and status looked up, its other fields as they are."""
+    values = {field: row[field] for field in cls.__struct_fields__ if field not in more}
+    values["kind"] = _KINDS[getattr(values["kind"], "value", values["kind"])]
+    values["status"] = _AGREEMENT_STATUSES[getattr(values["status"], "value", values["status"])]
+    return cls(**values, **more)
+
+
+AgreementBrief = _struct_of(
+    AgreementSummary, "AgreementBrief",
+    ("id", "title", "kind", "status", "registration_number", "period_end", "updated_at"),
+    "An agreement as Today lists its drafts and those ending.",
+)
+CoordinatedAgreement = _struct_of(
+    AgreementSummary, "CoordinatedAgreement", ("period_start",),
+    "An agreement a user coordinates, as the Today page names it.", bases=(AgreementBrief,),
+)
 
 
 async def coordinated_agreements(user_id: int) -> list[CoordinatedAgreement]:
     """Every agreement the user coordinates ("follows"), in every status, in one statement."""
-    return [
-        CoordinatedAgreement(
-            id=row["id"], title=row["title"], kind=_KINDS[row["kind"]],
-            status=_AGREEMENT_STATUSES[row["status"]],
-            registration_number=row["registration_number"], period_start=row["period_start"],
-            period_end=row["period_end"], updated_at=row["updated_at"],
-        )
-        for row in await repository.agreements_coordinated_by(user_id)
-    ]
+    return [_brief(CoordinatedAgreement, row)
+            for row in await repository.agreements_coordinated_by(user_id)]
 
 
 async def coordinated_ids(user_id: int) -> list[int]:
     """The ids of the agreements the user coordinates, in one small statement."""
     return await repository.coordinated_ids(user_id)
-
-
-class AgreementBrief(msgspec.Struct, frozen=True, kw_only=True):
-    id: int
-    title: str
-    kind: AgreementKind
-    status: AgreementStatus
-    registration_number: str | None
-    period_end: date | None
-    updated_at: datetime
 
 
 class FollowedAgreements(msgspec.Struct, frozen=True, kw_only=True):
@@ -1293,15 +1303,7 @@ async def followed_agreements(user_id: int, first: date, last: date) -> Followed
     under revision) whose period ends first, last or a day between: one statement."""
     rows = await repository.drafts_and_endings(user_id, _values(IN_FORCE_AGREEMENT), first,
                                                last)
-    briefs = [
-        AgreementBrief(
-            id=row["id"], title=row["title"], kind=_KINDS[row["kind"]],
-            status=_AGREEMENT_STATUSES[row["status"]],
-            registration_number=row["registration_number"], period_end=row["period_end"],
-            updated_at=row["updated_at"],
-        )
-        for row in rows if row["id"] is not None
-    ]
+    briefs = [_brief(AgreementBrief, row) for row in rows if row["id"] is not None]
     drafts = [b for b in briefs if b.status == AgreementStatus.draft]
     return FollowedAgreements(
         followed=rows[0]["followed"] if rows else 0,
@@ -1310,18 +1312,12 @@ async def followed_agreements(user_id: int, first: date, last: date) -> Followed
     )
 
 
-class CommitmentAttention(msgspec.Struct, frozen=True, kw_only=True):
-    """An open commitment that awaits its party's confirmation or is due, and where."""
-
-    commitment_id: int
-    title: str
-    due_date: date | None
-    status: CommitmentStatus
-    status_changed_at: datetime
-    agreement_id: int
-    agreement_title: str
-    party_id: int
-    organization_name: str
+CommitmentAttention = _struct_of(
+    CommitmentDue, "CommitmentAttention",
+    ("commitment_id", "title", "due_date", "status", "status_changed_at", "agreement_id",
+     "agreement_title", "party_id", "organization_name"),
+    "An open commitment that awaits its party's confirmation or is due, and where.",
+)
 
 
 class CommitmentsNeedingAttention(msgspec.Struct, frozen=True, kw_only=True):
@@ -1414,29 +1410,15 @@ async def party_labels(party_ids: list[int]) -> dict[int, PartyLabel]:
 # --- the coordinators' workspace: the agreements list -------------------------------------
 
 
-class ListedAgreement(msgspec.Struct, frozen=True, kw_only=True):
-    """A row of the workspace's agreements list (AgreementSummary's fields)."""
-
-    id: int
-    title: str
-    kind: AgreementKind
-    status: AgreementStatus
-    registration_number: str | None
-    period_start: date
-    period_end: date | None
-    municipality_codes: list[str]
-    parties: list[str]  # the parties' names, in party order
-    updated_at: datetime
+ListedAgreement = _struct_of(
+    AgreementSummary, "ListedAgreement",
+    ("period_start", "municipality_codes", ("parties", list[str])),  # the parties' names
+    "A row of the workspace's agreements list.", bases=(AgreementBrief,),
+)
 
 
 def _listed(item: dict) -> ListedAgreement:
-    return ListedAgreement(
-        id=item["id"], title=item["title"], kind=_KINDS[getattr(item["kind"], "value", item["kind"])],
-        status=_AGREEMENT_STATUSES[getattr(item["status"], "value", item["status"])],
-        registration_number=item["registration_number"], period_start=item["period_start"],
-        period_end=item["period_end"], municipality_codes=item["municipality_codes"],
-        parties=[party["name"] for party in item["parties"]], updated_at=item["updated_at"],
-    )
+    return _brief(ListedAgreement, item, parties=[party["name"] for party in item["parties"]])
 
 
 async def listed_agreements(**criteria) -> tuple[list[ListedAgreement], int]:
@@ -1448,17 +1430,5 @@ async def listed_agreements(**criteria) -> tuple[list[ListedAgreement], int]:
     if not read_queries.available():
         items, total = await agreements(**criteria)
         return [_listed(item.model_dump()) for item in items], total
-    sort = criteria["sort"]
-    descending, sort_key = sort.startswith("-"), sort.removeprefix("-")
-    filtered = any(
-        criteria.get(key) for key in ("statuses", "kind", "municipality_code", "organization_id",
-                                      "ending_before", "local_police_area_id",
-                                      "coordinator_user_id")
-    ) or (criteria.get("text") and criteria["text"].strip())
-    if sort_key in SORTABLE and not filtered:
-        rows, total = await read_queries.page(sort_key, descending, criteria["limit"],
-                                              criteria["offset"])
-    else:
-        found, total = await _search(**criteria)
-        rows = await read_queries.summaries(found)
+    rows, total = await _hot_page(**criteria)
     return [_listed(row) for row in rows], total
