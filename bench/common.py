@@ -14,6 +14,7 @@ import subprocess
 import sys
 import time
 from importlib import metadata
+from pathlib import Path
 
 HOST = "127.0.0.1"
 
@@ -56,6 +57,57 @@ async def migrate_and_reference_data() -> None:
         await seed_reference_data()
 
 
+def run_record(script: str, started, args, **settings) -> dict:
+    """The head of a run's results: when, the exact command, and the load settings (clients,
+    rounds, seconds per round and of warm-up) with the script's own."""
+    return {
+        "date": started.isoformat(timespec="seconds"),
+        "command": " ".join([Path(sys.executable).name, script, *sys.argv[1:]]),
+        "settings": {"clients": args.clients, "rounds": args.rounds,
+                     "duration_s": args.duration, "warmup_s": args.warmup, **settings},
+    }
+
+
+def finish_record(result: dict, machine_info: dict, loadavg_at_start, url: str, root) -> None:
+    """Add to a run's results the machine (with the load average at the start and now and
+    PostgreSQL's version), the commit measured and when the run finished."""
+    from datetime import UTC, datetime
+
+    result["machine"] = {**machine_info, "loadavg_at_start": loadavg_at_start,
+                         "loadavg_at_end": os.getloadavg(), "postgresql": postgres_version(url)}
+    result["commit"] = commit(root)
+    result["finished"] = datetime.now(UTC).isoformat(timespec="seconds")
+
+
+def commit(root) -> str:
+    """The commit measured, and whether src/ had uncommitted changes."""
+    head = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=root,
+                          capture_output=True, text=True).stdout.strip()
+    dirty = subprocess.run(["git", "status", "--porcelain", "--", "src"], cwd=root,
+                           capture_output=True, text=True).stdout.strip()
+    return head + (" (with uncommitted changes in src/)" if dirty else "")
+
+
+def write_results(path, result: dict) -> None:
+    """Write a run's results as JSON (git-ignored under bench/results) and say where."""
+    import json
+
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(result, indent=2, default=str))
+    print(f"\nwritten to {path}")
+
+
+def stop(processes) -> None:
+    """Terminate the servers, killing any that has not ended within 10 s."""
+    for process in processes:
+        process.terminate()
+    for process in processes:
+        try:
+            process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+
+
 def postgres_version(url: str) -> str:
     import asyncpg
 
@@ -80,12 +132,15 @@ def free_port() -> int:
 # measure({"port", "clients", "duration", "token", "paths", "seed"}): `clients` closed-loop
 # clients, each on one keep-alive HTTP/1.1 connection, send GET requests for paths drawn
 # uniformly at random from `paths` with a bearer token, each as soon as the last is answered.
+# Optional: "header" (a whole header line, e.g. a session cookie, instead of the bearer token)
+# and "accept" (instead of application/json).
 
 
-def _request(path: str, token: str) -> bytes:
+def _request(path: str, params: dict) -> bytes:
+    header = params.get("header") or f"Authorization: Bearer {params['token']}"
+    accept = params.get("accept", "application/json")
     return (
-        f"GET {path} HTTP/1.1\r\nHost: {HOST}\r\nAuthorization: Bearer {token}\r\n"
-        "Accept: application/json\r\n\r\n"
+        f"GET {path} HTTP/1.1\r\nHost: {HOST}\r\n{header}\r\nAccept: {accept}\r\n\r\n"
     ).encode()
 
 
@@ -109,7 +164,7 @@ async def _read_response(reader: asyncio.StreamReader) -> int:
 
 async def _load(params: dict) -> dict:
     port, clients, duration = params["port"], params["clients"], params["duration"]
-    requests = [_request(path, params["token"]) for path in params["paths"]]
+    requests = [_request(path, params) for path in params["paths"]]
     rng = random.Random(params["seed"])
     latencies: list[float] = []
     statuses: dict[int, int] = {}
@@ -197,3 +252,42 @@ def measure(params: dict) -> dict:
     finally:
         process.join()
     return result
+
+
+def load_rounds(clients: list[int], rounds: int, warmup: float, duration: float,
+                params, log) -> list[dict]:
+    """At each concurrency of `clients`: a warm-up of every target, then `rounds` rounds that
+    measure the targets in turn (interleaved, so that a change in the machine's load touches
+    them alike). params(target, clients, duration, seed) gives measure()'s parameters, its
+    targets are params.targets; each result is logged with log(message)."""
+    out = []
+    for n_clients in clients:
+        for target in params.targets:
+            measure(params(target, n_clients, warmup, 0))
+        for n in range(rounds):
+            entry = {"clients": n_clients, "round": n + 1}
+            for target in params.targets:
+                entry[target] = r = measure(params(target, n_clients, duration, n + 1))
+                log(f"{n_clients:3d} clients round {n + 1} {target:<9} {r['rps']:7.1f} req/s  "
+                    f"p50 {r['p50_ms']:7.1f}  p95 {r['p95_ms']:7.1f} ms  errors {r['errors']}")
+            out.append(entry)
+    return out
+
+
+# --- seeding ------------------------------------------------------------------------------
+
+
+def _luhn(digits: str) -> str:
+    total = 0
+    for i, d in enumerate(reversed(digits)):
+        n = int(d) * (2 if i % 2 == 0 else 1)
+        total += n - 9 if n > 9 else n
+    return str((10 - total % 10) % 10)
+
+
+def org_number(prefix: str, i: int) -> str:
+    """A valid organisationsnummer (NNNNNN-NNNN, Luhn check digit) from a prefix and i; digits
+    3–4 of a real one are >= 20, so give a prefix whose third and fourth digits are."""
+    digits = f"{prefix}{i:06d}"
+    number = digits + _luhn(digits)
+    return f"{number[:6]}-{number[6:]}"

@@ -30,7 +30,7 @@ os.environ["SAMVERKAN_DATABASE_URL"] = DATABASE_URL
 os.environ["PICCOLO_CONF"] = "samverkan.conf"
 
 import asyncpg  # noqa: E402
-from common import migrate_and_reference_data  # noqa: E402
+from common import migrate_and_reference_data, org_number  # noqa: E402
 
 AGREEMENTS = 10_000
 PARTIES_PER_AGREEMENT = 3
@@ -53,20 +53,6 @@ LOREM = (
     "kommunen genom ett kunskapsbaserat arbete med gemensamma lägesbilder, prioriterade "
     "insatser och regelbunden uppföljning i styrgruppen. "
 )
-
-
-def _luhn(digits: str) -> str:
-    total = 0
-    for i, d in enumerate(reversed(digits)):
-        n = int(d) * (2 if i % 2 == 0 else 1)
-        total += n - 9 if n > 9 else n
-    return str((10 - total % 10) % 10)
-
-
-def _org_number(prefix: str, i: int) -> str:
-    digits = f"{prefix}{i:06d}"  # digits 3–4 are >= 20, as an organisationsnummer's are
-    number = digits + _luhn(digits)
-    return f"{number[:6]}-{number[6:]}"
 
 
 def _text(rng: random.Random, words: int) -> str:
@@ -147,7 +133,7 @@ async def _load(conn: asyncpg.Connection, rng: random.Random) -> None:
         org_id = len(organizations) + 1
         municipal_org[m["id"]] = org_id
         organizations.append(
-            (org_id, m["name"], "municipality", _org_number("212", org_id), m["id"])
+            (org_id, m["name"], "municipality", org_number("212", org_id), m["id"])
         )
     others = []
     for i in range(OTHER_ORGANIZATIONS):
@@ -155,7 +141,7 @@ async def _load(conn: asyncpg.Connection, rng: random.Random) -> None:
         kind, pattern = OTHER_KINDS[i % len(OTHER_KINDS)]
         m = municipalities[rng.randrange(len(municipalities))]
         organizations.append(
-            (org_id, pattern.format(f"{m['short_name']} {i}"), kind, _org_number("556", org_id),
+            (org_id, pattern.format(f"{m['short_name']} {i}"), kind, org_number("556", org_id),
              m["id"])
         )
         others.append(org_id)

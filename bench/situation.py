@@ -53,7 +53,8 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 
 import msgspec
-from common import HOST, free_port, measure, postgres_version
+from common import HOST, finish_record, free_port, run_record, stop, write_results
+from common import load_rounds as common_load_rounds
 from common import machine as describe_machine
 from situation_seed import create_database, drop_database, environment
 
@@ -249,16 +250,6 @@ def wait_ready(name: str, process: subprocess.Popen, port: int, path: str, token
     raise SystemExit(f"{name} did not answer within 90 s")
 
 
-def stop(processes) -> None:
-    for process in processes:
-        process.terminate()
-    for process in processes:
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-
-
 def check_answers(ports: dict, paths: dict, token: str) -> dict:
     """The picture and the baseline must hold the same values, and every picture target the
     same JSON, or the comparison is void; returns the answers' sizes."""
@@ -287,23 +278,13 @@ def check_answers(ports: dict, paths: dict, token: str) -> dict:
 
 
 def load_rounds(args, ports: dict, paths: dict, token: str) -> list[dict]:
-    targets = list(ports)
-    rounds = []
-    for clients in args.clients:
-        def params(target: str, duration: float, seed: int, n: int = clients) -> dict:
-            return {"port": ports[target], "clients": n, "duration": duration, "token": token,
-                    "paths": [paths[target]], "seed": seed}
+    def params(target: str, clients: int, duration: float, seed: int) -> dict:
+        return {"port": ports[target], "clients": clients, "duration": duration, "token": token,
+                "paths": [paths[target]], "seed": seed}
 
-        for target in targets:
-            measure(params(target, args.warmup, 0))
-        for n in range(args.rounds):
-            entry = {"clients": clients, "round": n + 1}
-            for target in targets:
-                entry[target] = r = measure(params(target, args.duration, n + 1))
-                log(f"{clients:3d} clients round {n + 1} {target:<9} {r['rps']:7.1f} req/s  "
-                    f"p50 {r['p50_ms']:7.1f}  p95 {r['p95_ms']:7.1f} ms  errors {r['errors']}")
-            rounds.append(entry)
-    return rounds
+    params.targets = list(ports)
+    return common_load_rounds(args.clients, args.rounds, args.warmup, args.duration, params,
+                              log)
 
 
 def summarise_load(rounds: list[dict]) -> dict:
@@ -597,12 +578,8 @@ def main() -> None:
                  "baseline": f"/situation/{agreement_id}",
                  "agreement": f"/api/agreements/{agreement_id}"}
         result = {
-            "date": started.isoformat(timespec="seconds"),
-            "command": " ".join([Path(sys.executable).name, "bench/situation.py", *sys.argv[1:]]),
-            "settings": {"clients": args.clients, "rounds": args.rounds,
-                         "duration_s": args.duration, "warmup_s": args.warmup,
-                         "others": args.others, "before": args.before,
-                         "freeze": args.freeze},
+            **run_record("bench/situation.py", started, args, others=args.others,
+                         before=args.before, freeze=args.freeze),
             "data": {k: seeded[k] for k in ("counts", "values_of_agreement", "periods")},
             "paths": paths,
         }
@@ -646,15 +623,7 @@ def main() -> None:
             log("importing" + ("" if available else
                                " (no `samverkan situation import` yet: read_rows only)"))
             result["import"] = import_rounds(args, seeded, env, url, available)
-        result["machine"] = {**machine(), "loadavg_at_start": loadavg_at_start,
-                             "loadavg_at_end": os.getloadavg(),
-                             "postgresql": postgres_version(url)}
-        commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT,
-                                capture_output=True, text=True).stdout.strip()
-        dirty = subprocess.run(["git", "status", "--porcelain", "--", "src"], cwd=ROOT,
-                               capture_output=True, text=True).stdout.strip()
-        result["commit"] = commit + (" (with uncommitted changes in src/)" if dirty else "")
-        result["finished"] = datetime.now(UTC).isoformat(timespec="seconds")
+        finish_record(result, machine(), loadavg_at_start, url, ROOT)
     finally:
         stop(servers)
         shutil.rmtree(data_dir, ignore_errors=True)
@@ -665,9 +634,7 @@ def main() -> None:
         else:
             drop_database(url)
     print_summary(result)
-    args.output.parent.mkdir(parents=True, exist_ok=True)
-    args.output.write_text(json.dumps(result, indent=2, default=str))
-    print(f"\nwritten to {args.output}")
+    write_results(args.output, result)
 
 
 if __name__ == "__main__":

@@ -25,7 +25,6 @@ The database is dropped at the end (--keep keeps it).
 
 import argparse
 import json
-import multiprocessing
 import os
 import shutil
 import statistics
@@ -37,7 +36,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import common
-from common import HOST, free_port, postgres_version
+from common import HOST, finish_record, free_port, run_record, stop, write_results
 from common import machine as describe_machine
 from situation_seed import create_database, drop_database, environment
 
@@ -64,38 +63,6 @@ def paths(search: str) -> dict[str, str]:
 
 def log(message: str) -> None:
     print(message, file=sys.stderr, flush=True)
-
-
-# --- the load generator, with a header of our choosing ---------------------------------------
-
-
-def _request_with(header: str):
-    def request(path: str, _token: str) -> bytes:
-        return (f"GET {path} HTTP/1.1\r\nHost: {HOST}\r\n{header}\r\n"
-                "Accept: text/html,application/json\r\n\r\n").encode()
-    return request
-
-
-def _load_process(pipe, params: dict) -> None:
-    """common's load generator in this child process, each request carrying params['header']
-    (the session cookie or the bearer token) instead of common's bearer token."""
-    common._request = _request_with(params["header"])
-    common._load_process(pipe, params)
-
-
-def measure(params: dict) -> dict:
-    context = multiprocessing.get_context("spawn")
-    receiver, sender = context.Pipe(duplex=False)
-    process = context.Process(target=_load_process, args=(sender, params), daemon=True)
-    process.start()
-    sender.close()
-    try:
-        result = receiver.recv()
-    except EOFError:
-        raise SystemExit(f"the load generator failed (exit code {process.exitcode})") from None
-    finally:
-        process.join()
-    return result
 
 
 # --- the servers ------------------------------------------------------------------------------
@@ -181,22 +148,14 @@ def check_answers(ports: dict, targets: dict, headers: dict, seeded: dict) -> di
 
 
 def load_rounds(args, ports: dict, targets: dict, headers: dict) -> list[dict]:
-    rounds = []
-    for clients in args.clients:
-        def params(target: str, duration: float, seed: int, n: int = clients) -> dict:
-            return {"port": ports[target], "clients": n, "duration": duration, "token": "",
-                    "header": headers[target], "paths": [targets[target]], "seed": seed}
+    def params(target: str, clients: int, duration: float, seed: int) -> dict:
+        return {"port": ports[target], "clients": clients, "duration": duration, "token": "",
+                "header": headers[target], "accept": "text/html,application/json",
+                "paths": [targets[target]], "seed": seed}
 
-        for target in targets:
-            measure(params(target, args.warmup, 0))
-        for n in range(args.rounds):
-            entry = {"clients": clients, "round": n + 1}
-            for target in targets:
-                entry[target] = r = measure(params(target, args.duration, n + 1))
-                log(f"{clients:3d} clients round {n + 1} {target:<9} {r['rps']:7.1f} req/s  "
-                    f"p50 {r['p50_ms']:7.1f}  p95 {r['p95_ms']:7.1f} ms  errors {r['errors']}")
-            rounds.append(entry)
-    return rounds
+    params.targets = list(targets)
+    return common.load_rounds(args.clients, args.rounds, args.warmup, args.duration, params,
+                              log)
 
 
 def summarise(rounds: list[dict], targets: list[str]) -> dict:
@@ -325,37 +284,19 @@ def main() -> None:
         sizes = check_answers(ports, targets, headers, seeded)
         log(f"every target answers as it should: {sizes}")
         result = {
-            "date": started.isoformat(timespec="seconds"),
-            "command": " ".join([Path(sys.executable).name, "bench/workspace.py", *sys.argv[1:]]),
-            "settings": {"clients": args.clients, "rounds": args.rounds,
-                         "duration_s": args.duration, "warmup_s": args.warmup,
-                         "mine": args.mine, "others": args.others,
-                         "no_reset": args.no_reset},
+            **run_record("bench/workspace.py", started, args, mine=args.mine,
+                         others=args.others, no_reset=args.no_reset),
             "data": {k: seeded[k] for k in ("counts", "today_expected", "today")},
             "paths": targets,
             "sizes": sizes,
         }
         result["rounds"] = load_rounds(args, ports, targets, headers)
         result["load"] = summarise(result["rounds"], list(targets))
-        result["machine"] = {**describe_machine(("litestar", "piccolo", "asyncpg", "pydantic",
-                                                 "jinja2", "uvicorn", "uvloop")),
-                             "loadavg_at_start": loadavg_at_start,
-                             "loadavg_at_end": os.getloadavg(),
-                             "postgresql": postgres_version(url)}
-        commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT,
-                                capture_output=True, text=True).stdout.strip()
-        dirty = subprocess.run(["git", "status", "--porcelain", "--", "src"], cwd=ROOT,
-                               capture_output=True, text=True).stdout.strip()
-        result["commit"] = commit + (" (with uncommitted changes in src/)" if dirty else "")
-        result["finished"] = datetime.now(UTC).isoformat(timespec="seconds")
+        finish_record(result, describe_machine(("litestar", "piccolo", "asyncpg", "pydantic",
+                                                "jinja2", "uvicorn", "uvloop")),
+                      loadavg_at_start, url, ROOT)
     finally:
-        for server in servers:
-            server.terminate()
-        for server in servers:
-            try:
-                server.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                server.kill()
+        stop(servers)
         shutil.rmtree(data_dir, ignore_errors=True)
         if args.keep or not own:
             log(f"kept {url}")
@@ -363,9 +304,7 @@ def main() -> None:
             drop_database(url)
     if "load" in result:
         print_summary(result)
-        args.output.parent.mkdir(parents=True, exist_ok=True)
-        args.output.write_text(json.dumps(result, indent=2, default=str))
-        print(f"\nwritten to {args.output}")
+        write_results(args.output, result)
 
 
 if __name__ == "__main__":

@@ -33,6 +33,8 @@ import sys
 import tempfile
 from datetime import UTC, date, datetime, time, timedelta
 
+from common import org_number
+
 MINE_MUNICIPALITIES = 60
 OTHER_ORGANIZATIONS = 300
 LOCAL_POLICE_AREAS = 90
@@ -57,20 +59,6 @@ COMMITMENT_TITLES = ["Trygghetsvandringar varje månad", "Bättre belysning i pa
                      "Gemensam lägesbild varje kvartal", "Fältassistenter kvällstid",
                      "Kameraövervakning vid resecentrum", "Samverkansmöte med skolorna",
                      "Polisens närvaro vid evenemang", "Medborgardialog i stadsdelen"]
-
-
-def _luhn(digits: str) -> str:
-    total = 0
-    for i, d in enumerate(reversed(digits)):
-        n = int(d) * (2 if i % 2 == 0 else 1)
-        total += n - 9 if n > 9 else n
-    return str((10 - total % 10) % 10)
-
-
-def _org_number(prefix: str, i: int) -> str:
-    digits = f"{prefix}{i:06d}"
-    number = digits + _luhn(digits)
-    return f"{number[:6]}-{number[6:]}"
 
 
 def _commitment_status(rng: random.Random, due: date | None, today: date) -> str:
@@ -137,7 +125,7 @@ async def _load(conn, rng: random.Random, mine: int, others: int, users: list[in
     for m in municipalities:
         org_id = len(organizations) + 1
         municipal_org[m["id"]] = org_id
-        organizations.append((org_id, m["name"], "municipality", _org_number("212", org_id),
+        organizations.append((org_id, m["name"], "municipality", org_number("212", org_id),
                               m["id"]))
     others_near: dict[int, list[int]] = {}
     for i in range(OTHER_ORGANIZATIONS):
@@ -145,7 +133,7 @@ async def _load(conn, rng: random.Random, mine: int, others: int, users: list[in
         kind, pattern = OTHER_KINDS[i % len(OTHER_KINDS)]
         m = municipalities[i % len(municipalities)]
         organizations.append((org_id, pattern.format(f"{m['short_name']} {i}"), kind,
-                              _org_number("556", org_id), m["id"]))
+                              org_number("556", org_id), m["id"]))
         others_near.setdefault(m["id"], []).append(org_id)
     all_others = [o[0] for o in organizations if o[2] not in ("police", "municipality")]
     await conn.copy_records_to_table(
