@@ -18,6 +18,7 @@ from samverkan.reminders.rules import all_rules
 from samverkan.reminders.tables import OutboxMessage, Reminder
 from samverkan.settings import get_settings
 from tests.factories import Api, make_user, org_number, unique
+from tests.reminders.smtp import SmtpServer
 
 STOCKHOLM = ZoneInfo("Europe/Stockholm")
 
@@ -219,3 +220,15 @@ async def sweep_days(first: date, last: date, *recipients: str, hour: int = 8,
         seen = now_seen
         day += timedelta(days=1)
     return news
+
+
+# --- mail -------------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def smtp():
+    """A real SMTP server (aiosmtpd) of the test's own; tests/workspace/test_outbox.py
+    imports it too."""
+    server = SmtpServer().start()
+    yield server
+    server.stop()

@@ -23,7 +23,6 @@ from samverkan.db import write_transaction
 from samverkan.reminders import mailer, repository, service
 from samverkan.settings import get_settings
 from tests.factories import unique
-from tests.reminders.smtp import SmtpServer
 
 pytestmark = pytest.mark.usefixtures("database")
 
@@ -79,13 +78,6 @@ def lf(text: str) -> str:
 
 def same_moment(a: datetime, b: datetime) -> bool:
     return a.astimezone(UTC) == b.astimezone(UTC)
-
-
-@pytest.fixture
-def smtp():
-    server = SmtpServer().start()
-    yield server
-    server.stop()
 
 
 @pytest.fixture

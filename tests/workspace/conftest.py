@@ -3,6 +3,7 @@ coordinator, an admin or a viewer (the same users as the API fixtures)."""
 
 import pytest
 
+from tests.reminders.conftest import smtp  # noqa: F401 (the mail server, for the outbox page)
 from tests.web.pages import signed_in_staff
 
 

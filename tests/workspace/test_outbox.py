@@ -10,20 +10,12 @@ import pytest
 from samverkan.db import write_transaction
 from samverkan.reminders import repository, service
 from tests.factories import unique
-from tests.reminders.smtp import SmtpServer
 
 pytestmark = pytest.mark.usefixtures("database")
 
 # A moment of these tests' own, long before anything else in the suite falls due, so their
 # delivery passes meet only their own messages (as tests/reminders/test_delivery.py does).
 MOMENT = datetime(2021, 5, 4, 6, 0, tzinfo=UTC)
-
-
-@pytest.fixture
-def smtp():
-    server = SmtpServer().start()
-    yield server
-    server.stop()
 
 
 @pytest.fixture
