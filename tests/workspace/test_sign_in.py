@@ -55,3 +55,12 @@ async def test_logging_out_ends_the_session_on_the_server(as_coordinator):
     assert "Du är utloggad." in (await as_coordinator.get(out.headers["location"])).text
     as_coordinator.client.cookies.set("samverkan_session", token)
     assert (await as_coordinator.get("/workspace/agreements")).status_code == 303
+
+
+async def test_the_start_page_sends_to_plain_sign_in(app):
+    browser = Browser(app, first_page="/workspace/login")
+    for start in ("/workspace", "/workspace/"):
+        away = await browser.get(start)
+        assert away.status_code == 303
+        assert away.headers["location"] == "/workspace/login"
+    await browser.close()

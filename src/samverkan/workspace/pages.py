@@ -62,8 +62,9 @@ def to_login(request: Request, _: NotSignedIn) -> Response:
     target = request.url.path
     if request.method == "GET" and request.url.query:
         target += f"?{request.url.query}"
-    response = Redirect(f"{LOGIN}?next={_quoted(target)}" if target != HOME else LOGIN,
-                        status_code=303)
+    # Litestar serves the start page at /workspace and /workspace/ alike.
+    home = target in (HOME, PREFIX)
+    response = Redirect(LOGIN if home else f"{LOGIN}?next={_quoted(target)}", status_code=303)
     if _session_cookie(request):
         # An ended session's cookie opens nothing; let the browser forget it.
         response.delete_cookie(get_settings().session_cookie_name, path="/")
