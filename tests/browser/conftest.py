@@ -102,6 +102,13 @@ async def live_coordinator(live_client) -> Api:
     return Api(live_client, await make_user("coordinator"))
 
 
+@pytest.fixture
+async def own_coordinator(live_client) -> Api:
+    """A coordinator of the test's own: their Today page shows only what the test made (the
+    session's live_coordinator follows every other browser test's agreements too)."""
+    return Api(live_client, await make_user("coordinator"))
+
+
 # --- mail ---------------------------------------------------------------------------------
 
 

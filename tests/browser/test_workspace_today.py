@@ -16,10 +16,10 @@ PHONE = {"width": 390, "height": 844}
 
 
 @pytest.fixture
-async def followed(live_coordinator) -> dict:
+async def followed(own_coordinator) -> dict:
     """Three agreements with one word in common; one of them live with a proposed, an
     overdue and a soon-due commitment and a meeting, so that Today has lines to show."""
-    api = live_coordinator
+    api = own_coordinator
     word = unique("Trygghet")
     made = [await api.agreement(title=f"{word} {name}") for name in ("Cesar", "Adam", "Bertil")]
     live = made[0]
@@ -44,8 +44,8 @@ async def accessible(page, axe) -> None:
 
 
 async def test_today_shows_what_needs_the_coordinator(page, axe, console_errors,
-                                                     live_coordinator, followed):
-    await sign_in_staff(page, live_coordinator.user, "/workspace/")
+                                                     own_coordinator, followed):
+    await sign_in_staff(page, own_coordinator.user, "/workspace/")
     assert await page.locator("h1").inner_text() == "Idag"
     awaiting = page.get_by_role("region", name="Väntar på bekräftelse")
     await awaiting.get_by_role("link", name="Trygghetsvandring i centrum").first.wait_for()
@@ -62,9 +62,9 @@ async def test_today_shows_what_needs_the_coordinator(page, axe, console_errors,
 
 
 async def test_the_list_is_found_by_text_sorted_and_accessible(page, axe, console_errors,
-                                                              live_coordinator, followed):
+                                                              own_coordinator, followed):
     word = followed["word"]
-    await sign_in_staff(page, live_coordinator.user, "/workspace/agreements")
+    await sign_in_staff(page, own_coordinator.user, "/workspace/agreements")
     await accessible(page, axe)
 
     await page.get_by_label("Sök").fill(word)
@@ -95,8 +95,8 @@ async def test_the_list_is_found_by_text_sorted_and_accessible(page, axe, consol
 
 
 async def test_a_bad_filter_is_explained_accessibly(page, axe, console_errors,
-                                                   live_coordinator):
-    await sign_in_staff(page, live_coordinator.user, "/workspace/agreements")
+                                                   own_coordinator):
+    await sign_in_staff(page, own_coordinator.user, "/workspace/agreements")
     response = await page.goto("/workspace/agreements?ending_before=31%2F12")
     assert response.status == 400
     await page.get_by_role("alert").get_by_role(
