@@ -100,7 +100,7 @@ async def test_the_feed_holds_due_dates_meetings_and_period_ends(app, person):
     response = await fetch(app, url)
 
     assert response.status_code == 200, response.text
-    assert response.headers["content-type"].startswith("text/calendar")
+    assert response.headers["content-type"] == "text/calendar; charset=utf-8"
     calendar = Calendar.from_ical(response.content)
     assert str(calendar["x-wr-calname"]) == "Samverkan – Test coordinator"
     found = events(response.content)

@@ -73,12 +73,12 @@ class CalendarFeed(Controller):
     path = "/calendar/feed"
     include_in_schema = False
 
-    @get("/{name:str}", media_type="text/calendar; charset=utf-8")
+    @get("/{name:str}", media_type="text/calendar")
     async def feed(self, name: Annotated[str, PathParameter()]) -> Response[bytes]:
         if not name.endswith(".ics"):
             raise NotFound(service.NOT_FOUND)
         body = await service.feed(name.removesuffix(".ics"))
-        return Response(body, media_type="text/calendar; charset=utf-8", headers={
+        return Response(body, media_type="text/calendar", headers={
             "Content-Disposition": 'inline; filename="samverkan.ics"',
         })
 
