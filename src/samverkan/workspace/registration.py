@@ -573,6 +573,16 @@ NEW_ORG_FIELDS = ("org_name", "org_number", "org_kind", "org_municipality", "con
 # --- the controller --------------------------------------------------------------------------
 
 
+
+async def _step_of(user: CurrentUser, agreement_id: int, step: str) -> AgreementRead:
+    """The agreement a registration step is asked for, after the checks every step makes:
+    the user may write, the step exists, the agreement exists."""
+    may_write(user)
+    if step not in SLUGS:
+        raise NotFound("Steget finns inte (no such step)")
+    return await agreements.agreement(checked_id(agreement_id))
+
+
 class RegistrationPages(Controller):
     """The registration flow: /workspace/register and /workspace/agreements/{id}/register…"""
 
@@ -668,10 +678,7 @@ class RegistrationPages(Controller):
     @get("/agreements/{agreement_id:int}/register/{step:str}")
     async def show_step(self, request: Request, user: SignedIn, agreement_id: Id,
                         step: StepSlug) -> Response:
-        may_write(user)
-        if step not in SLUGS:
-            raise NotFound("Steget finns inte (no such step)")
-        agreement = await agreements.agreement(checked_id(agreement_id))
+        agreement = await _step_of(user, agreement_id, step)
         if agreement.status != AgreementStatus.draft:
             return registered_page(request, user, agreement)
         if SLUGS.index(step) > PARTIES and len(agreement.parties) < agreements.MIN_PARTIES:
@@ -682,10 +689,7 @@ class RegistrationPages(Controller):
     @post("/agreements/{agreement_id:int}/register/{step:str}")
     async def save_step(self, request: Request, user: SignedIn, agreement_id: Id,
                         step: StepSlug) -> Response:
-        may_write(user)
-        if step not in SLUGS:
-            raise NotFound("Steget finns inte (no such step)")
-        agreement = await agreements.agreement(checked_id(agreement_id))
+        agreement = await _step_of(user, agreement_id, step)
         if agreement.status != AgreementStatus.draft:
             return registered_page(request, user, agreement, status_code=409)
         form = await request.form()
